@@ -1,0 +1,5 @@
+/** Public surface of the API layer: the contract, its validation and its errors. */
+export * from './contract.js';
+export * from './errors.js';
+export * from './dispatch.js';
+export * from './security.js';
