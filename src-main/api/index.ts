@@ -3,3 +3,4 @@ export * from './contract.js';
 export * from './errors.js';
 export * from './dispatch.js';
 export * from './security.js';
+export * from './quant.js';
