@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './dispatch.js';
 export * from './security.js';
 export * from './quant.js';
+export * from './device.js';
