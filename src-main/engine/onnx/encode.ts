@@ -7,6 +7,8 @@ import { ModelProtoType } from './schema.js';
 import { tensorToProto } from './tensor.js';
 
 function valueInfoProto(v: ValueInfo): Record<string, unknown> {
+  // Unknown type: leave it to onnxruntime's type inference (used for probe outputs).
+  if (v.elemType === 0) return { name: v.name };
   const tensorType: Record<string, unknown> = { elem_type: v.elemType };
   if (v.shape !== null) tensorType.shape = { dim: v.shape.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) };
   return { name: v.name, type: { tensor_type: tensorType } };
