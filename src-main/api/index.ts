@@ -4,4 +4,6 @@ export * from './errors.js';
 export * from './dispatch.js';
 export * from './security.js';
 export * from './quant.js';
+export * from './history.js';
 export * from './device.js';
+export * from './report.js';
