@@ -64,7 +64,7 @@ export class SyntheticEvaluator implements SearchEvaluator {
     const sqnrDb = noise === 0 ? Number.POSITIVE_INFINITY : -10 * Math.log10(noise);
     // A calibration split sees a slightly different accuracy curve than validation, as real data does.
     const scale = split === 'calibration' ? 1.1 : 1;
-    const accuracy = 0.9 - 0.8 * (1 - Math.exp((-noise * scale) / 1e-3));
+    const accuracy = 0.9 - 0.8 * (1 - Math.exp((-noise * scale) / 0.1));
     return { sqnrDb, accuracy: this.labels ? accuracy : null };
   }
 }

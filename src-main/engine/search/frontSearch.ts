@@ -2,12 +2,13 @@
  * Finding the cheapest front point within the allowed accuracy drop with few full evaluations.
  * Accuracy falls (close to) monotonically along the front, so the feasible points form a prefix;
  * we look for its last point. Plain bisection resolves n points in ceil(log2(n + 1)) evaluations
- * (one more outcome than points: "none is feasible"), which is within the issue's
- * ceil(log2(n)) + 1 bound. We keep exactly that budget and spend it better: once the bracket has
- * a measured accuracy on both sides, the next probe is where the phase-1 estimate, rescaled to
- * the two measured accuracies, predicts the boundary (interpolation). The probe is clamped to the
- * range from which both halves can still be resolved with the evaluations left, so the budget is
- * never exceeded however wrong the prediction is.
+ * (one more outcome than points: "none is feasible"). We allow the issue's bound,
+ * ceil(log2(n)) + 1, which is at most one more, and spend the slack on interpolation: each probe
+ * goes where a straight line through two measured (estimate, accuracy) anchors predicts the
+ * boundary (the phase-1 estimate is a good ruler along the front, its scale is unknown). The probe
+ * is clamped to the range from which both halves can still be resolved with the evaluations
+ * left, so the bound holds however wrong the prediction is; when the estimates are good the search
+ * ends after about three evaluations (a guess, the boundary, its neighbour).
  */
 
 /** What the search found. */
@@ -17,9 +18,7 @@ export interface FrontSearchResult {
   /** Measured quality of each evaluated point, by index. */
   measured: Map<number, number>;
   evaluations: number;
-  /** The guaranteed worst case, ceil(log2(n + 1)). */
-  budget: number;
-  /** The issue's bound, ceil(log2(n)) + 1, for reporting. */
+  /** The guaranteed worst case, ceil(log2(n)) + 1. */
   bound: number;
 }
 
@@ -32,12 +31,11 @@ export interface FrontSearchResult {
  */
 export async function searchFront(estimates: readonly number[], target: number, measure: (index: number) => Promise<number>, reference?: number): Promise<FrontSearchResult> {
   const n = estimates.length;
-  const budget = n === 0 ? 0 : Math.ceil(Math.log2(n + 1));
   const bound = n === 0 ? 0 : Math.ceil(Math.log2(n)) + 1;
   const measured = new Map<number, number>();
   let lo = -1;
   let hi = n;
-  let left = budget;
+  let left = bound;
   while (hi - lo > 1) {
     // Both halves left by a probe at p must be resolvable with `left - 1` evaluations.
     const reach = 2 ** (left - 1);
@@ -51,25 +49,30 @@ export async function searchFront(estimates: readonly number[], target: number, 
     if (quality >= target) lo = probe;
     else hi = probe;
   }
-  return { chosen: lo, measured, evaluations: measured.size, budget, bound };
+  return { chosen: lo, measured, evaluations: measured.size, bound };
 }
 
 /**
- * The last index in (lo, hi) predicted to meet the target by mapping estimates linearly onto the
- * measured qualities at the bracket ends; undefined when the bracket has no usable measurements.
+ * The last index in (lo, hi) predicted to meet the target by a line through two anchors
+ * (estimate, measured quality): the measured bracket ends when both exist, otherwise the nearest
+ * measured points (the reference counts as a measurement at the first point's estimate).
+ * Undefined until two usable anchors exist.
  */
 function predictBoundary(estimates: readonly number[], lo: number, hi: number, target: number, measured: Map<number, number>, reference: number | undefined): number | undefined {
-  if (hi >= estimates.length) return undefined;
-  const qHi = measured.get(hi);
-  const qLo = lo >= 0 ? measured.get(lo) : reference;
-  const eLo = lo >= 0 ? estimates[lo] : estimates[0];
-  const eHi = estimates[hi];
-  if (qHi === undefined || qLo === undefined || !Number.isFinite(eLo) || !Number.isFinite(eHi) || eLo === eHi) return undefined;
+  const anchors: { index: number; e: number; q: number }[] = [];
+  if (reference !== undefined && Number.isFinite(estimates[0])) anchors.push({ index: -1, e: estimates[0], q: reference });
+  for (const [index, q] of measured) if (Number.isFinite(estimates[index]) && Number.isFinite(q)) anchors.push({ index, e: estimates[index], q });
+  if (anchors.length < 2) return undefined;
+  // Prefer the bracket ends; fill with the anchors closest to the bracket.
+  const distance = (i: number): number => (i <= lo ? lo - i : i >= hi ? i - hi : 0);
+  anchors.sort((a, b) => distance(a.index) - distance(b.index) || a.index - b.index);
+  const [a, b] = anchors;
+  if (a.e === b.e) return undefined;
   let last = lo;
   for (let i = lo + 1; i < hi; i++) {
     const e = estimates[i];
     if (!Number.isFinite(e)) continue;
-    const predicted = qLo + ((e - eLo) / (eHi - eLo)) * (qHi - qLo);
+    const predicted = a.q + ((e - a.e) / (b.e - a.e)) * (b.q - a.q);
     if (predicted >= target) last = i;
   }
   // Probe the predicted last feasible point; if it is, its successor is usually the next probe.
