@@ -91,7 +91,7 @@ export const DeviceState = z.object({
 });
 export type DeviceState = z.infer<typeof DeviceState>;
 
-export const LatencyStats = z.object({
+export const LatencySummary = z.object({
   min: z.number(),
   median: z.number(),
   mean: z.number(),
@@ -100,7 +100,7 @@ export const LatencyStats = z.object({
   max: z.number(),
   std: z.number(),
 });
-export type LatencyStats = z.infer<typeof LatencyStats>;
+export type LatencySummary = z.infer<typeof LatencySummary>;
 
 /** The result of one measurement of one model on one device. */
 export const MeasureResult = z.object({
@@ -109,7 +109,7 @@ export const MeasureResult = z.object({
   modelSha256: z.string(),
   runtime: z.string(),
   precisions: z.array(z.string()),
-  latencyMs: LatencyStats,
+  latencyMs: LatencySummary,
   /** Coefficient of variation of the timed runs (std / mean). */
   cv: z.number(),
   runs: z.number().int(),
