@@ -91,7 +91,7 @@ export const DeviceState = z.object({
 });
 export type DeviceState = z.infer<typeof DeviceState>;
 
-export const LatencySummary = z.object({
+export const DeviceLatencyStats = z.object({
   min: z.number(),
   median: z.number(),
   mean: z.number(),
@@ -100,7 +100,7 @@ export const LatencySummary = z.object({
   max: z.number(),
   std: z.number(),
 });
-export type LatencySummary = z.infer<typeof LatencySummary>;
+export type DeviceLatencyStats = z.infer<typeof DeviceLatencyStats>;
 
 /** The result of one measurement of one model on one device. */
 export const MeasureResult = z.object({
@@ -109,7 +109,7 @@ export const MeasureResult = z.object({
   modelSha256: z.string(),
   runtime: z.string(),
   precisions: z.array(z.string()),
-  latencyMs: LatencySummary,
+  latencyMs: DeviceLatencyStats,
   /** Coefficient of variation of the timed runs (std / mean). */
   cv: z.number(),
   runs: z.number().int(),

@@ -2,7 +2,7 @@
  * The measurement protocol's statistics: min/median/mean/p90/p99 over timed runs, the coefficient
  * of variation, and the judgement of whether a measurement is stable enough to use.
  */
-import type { DeviceState, LatencyStats } from '../../api/index.js';
+import type { DeviceState, DeviceLatencyStats } from '../../api/index.js';
 
 /** Above this coefficient of variation a measurement is flagged unstable. */
 export const UNSTABLE_CV = 0.1;
@@ -17,7 +17,7 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Summary statistics of latency samples (ms); std is the sample standard deviation. */
-export function summarizeLatency(samples: number[]): { stats: LatencyStats; cv: number } {
+export function summarizeLatency(samples: number[]): { stats: DeviceLatencyStats; cv: number } {
   if (samples.length === 0) throw new Error('no samples to summarize');
   const sorted = [...samples].sort((x, y) => x - y);
   const mean = samples.reduce((s, x) => s + x, 0) / samples.length;
