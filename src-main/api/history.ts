@@ -42,7 +42,7 @@ export const StoredEvaluation = EvaluationMetrics.extend({
 export type StoredEvaluation = z.infer<typeof StoredEvaluation>;
 
 /** Latency statistics of one measurement (milliseconds), as the measurement protocol defines them. */
-export const LatencySummary = z.object({
+export const MeasurementSummary = z.object({
   warmup: z.number().int(),
   iterations: z.number().int(),
   minMs: z.number(),
@@ -54,9 +54,9 @@ export const LatencySummary = z.object({
   cv: z.number(),
   unstable: z.boolean(),
 });
-export type LatencySummary = z.infer<typeof LatencySummary>;
+export type MeasurementSummary = z.infer<typeof MeasurementSummary>;
 
-export const StoredMeasurement = LatencySummary.extend({
+export const StoredMeasurement = MeasurementSummary.extend({
   id: z.number().int(),
   runId: z.number().int(),
   configurationId: z.number().int().nullable(),

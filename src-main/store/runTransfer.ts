@@ -5,7 +5,7 @@
  * leaves the history exactly as it was.
  */
 import { z } from 'zod';
-import { BitbenchError, EvaluationMetrics, LatencySummary, QuantConfig } from '../api/index.js';
+import { BitbenchError, EvaluationMetrics, MeasurementSummary, QuantConfig } from '../api/index.js';
 import { configHash } from './configHash.js';
 import { decodeJson, encodeJson } from './jsonCodec.js';
 import type { HistoryStore } from './historyStore.js';
@@ -47,7 +47,7 @@ export const RunExport = z.object({
       deviceName: z.string(),
       key: z.string(),
       runtime: z.string(),
-      summary: LatencySummary,
+      summary: MeasurementSummary,
       samples: z.array(z.number()),
       deviceState: z.unknown().nullable(),
       createdAt: z.string(),

@@ -6,7 +6,7 @@
  * makes a run that computed something twice fail loudly instead of storing it twice.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { EvaluationMetrics, LatencySummary, QuantConfig, StoredConfiguration, StoredEvaluation, StoredMeasurement } from '../../api/index.js';
+import type { EvaluationMetrics, MeasurementSummary, QuantConfig, StoredConfiguration, StoredEvaluation, StoredMeasurement } from '../../api/index.js';
 import { canonicalConfigJson, configHash } from '../configHash.js';
 import { decodeJson, encodeJson, finiteOrNull } from '../jsonCodec.js';
 import { blobToSamples, samplesToBlob } from '../samplesBlob.js';
@@ -27,7 +27,7 @@ export interface MeasurementInput {
   deviceId: number;
   key: string;
   runtime: string;
-  summary: LatencySummary;
+  summary: MeasurementSummary;
   samples: ArrayLike<number>;
   deviceState?: unknown;
   createdAt?: string;

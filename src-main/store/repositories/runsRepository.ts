@@ -5,6 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { RunSummary } from '../../api/index.js';
+import { decodeJson, encodeJson } from '../jsonCodec.js';
 
 export type RunKind = RunSummary['kind'];
 export type RunStatus = RunSummary['status'];
@@ -158,7 +159,7 @@ export class RunsRepository {
     this.finishStmt.run({
       id,
       status,
-      result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
+      result: outcome.result === undefined ? null : encodeJson(outcome.result),
       error: outcome.error === undefined ? null : JSON.stringify(outcome.error),
       chosen: outcome.chosenConfigurationId ?? null,
       finishedAt: status === 'paused' ? null : now,
@@ -198,7 +199,7 @@ interface RunRow {
   finished_at: string | null;
 }
 
-const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+const parse = (text: string | null): unknown => (text === null ? null : decodeJson(text));
 
 function toRecord(row: RunRow): RunRecord {
   return {
