@@ -4,6 +4,7 @@
  */
 import type { ApiHandlers } from '../api/index.js';
 import { EventHub } from './events.js';
+import { HistoryService } from './historyService.js';
 import { prepareHome, type HomeLayout } from './home.js';
 import { getVersions } from './versions.js';
 
@@ -16,6 +17,8 @@ export interface Backend {
   handlers: ApiHandlers;
   events: EventHub;
   home: HomeLayout;
+  /** Runs, results and jobs (the database opens on first use). */
+  history: HistoryService;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,7 @@ export function createBackend(options: BackendOptions): Backend {
   const home = prepareHome(options.home);
   const events = new EventHub();
   const versions = getVersions();
+  const history = new HistoryService(home.database, events);
 
   const handlers: ApiHandlers = {
     'app.info': async () => ({
@@ -35,7 +39,7 @@ export function createBackend(options: BackendOptions): Backend {
       onnxruntime: versions.onnxruntime,
       platform: `${process.platform}-${process.arch}`,
     }),
-    'runs.list': async () => ({ runs: [] }),
+    'runs.list': async (input) => ({ runs: history.listRuns({ limit: input.limit ?? 50 }) }),
     'devices.list': async () => ({
       devices: [
         {
@@ -49,5 +53,5 @@ export function createBackend(options: BackendOptions): Backend {
     }),
   };
 
-  return { handlers, events, home, close: async () => {} };
+  return { handlers, events, home, history, close: () => history.close() };
 }
