@@ -1,0 +1,231 @@
+/**
+ * The one graph rewrite behind both simulation and export: a canonical float model plus a QuantPlan
+ * become a QDQ model. Simulated values are, by definition, what onnxruntime computes on this graph,
+ * and the exported file is this graph, so simulation and export are numerically identical.
+ *
+ * Activation t with b <= 8 bits (uint8 levels 0..2^b-1; b > 8 uses uint16 in com.microsoft):
+ *
+ *     producer -> t -> consumers          producer -> t -> QuantizeLinear(S,Z) -> [Min(q, 2^b-1)] -> DequantizeLinear(S,Z) -> consumers
+ *
+ *   The Min on the integer tensor restricts the levels to the b-bit grid (QuantizeLinear alone
+ *   saturates at 255); a second Q/DQ pair would not do, onnxruntime merges double pairs and rescales.
+ *   When t comes out of a Relu/Clip whose bounds contain the quantizer's range, Q reads the clamp's
+ *   input instead (the clamp is then a no-op), which lets onnxruntime fuse Conv -> Q into its
+ *   integer kernels:
+ *
+ *     Conv -> Clip(0,6) -> t -> Q      becomes      Conv -> Q -> Min -> DQ
+ *
+ * Weights of layer L with w bits: when w <= 8 and every activation input of L has <= 8 bits, int8
+ * levels + DequantizeLinear (per channel) and an int32 bias with scale S_x*S_w (what an integer
+ * kernel needs); otherwise a float constant holding exactly S_w*q (onnxruntime pre-packs it).
+ */
+import type { Graph, Model, Node, Tensor } from '../onnx/ir.js';
+import { attrFloat, intAttribute } from '../onnx/ir.js';
+import { DataType } from '../onnx/schema.js';
+import { tensorAsFloat } from '../onnx/tensor.js';
+import { roundHalfEven } from '../quant/arithmetic.js';
+import { dequantizeWeight } from '../quant/weights.js';
+import type { LayerSpec } from '../ops/types.js';
+import type { ActivationPlan, LayerFormat, QuantPlan } from './plan.js';
+
+export interface QdqBuildResult {
+  model: Model;
+  /** Format each quantizable layer runs in. */
+  layerFormats: Record<string, LayerFormat>;
+  /** Tensor name in the rewritten graph holding each layer's float output (for taps). */
+  layerOutputs: Record<string, string>;
+}
+
+const MS_DOMAIN = 'com.microsoft';
+
+function scalarF32(name: string, v: number): Tensor {
+  return { name, dataType: DataType.FLOAT, dims: [], data: new Float32Array([v]) };
+}
+
+function intScalar(name: string, v: number, wide: boolean): Tensor {
+  return wide ? { name, dataType: DataType.UINT16, dims: [], data: new Uint16Array([v]) } : { name, dataType: DataType.UINT8, dims: [], data: new Uint8Array([v]) };
+}
+
+/** Clamp bounds of a Relu/Clip node, or null when they are not constants. */
+function clampBounds(node: Node, graph: Graph): { lo: number; hi: number } | null {
+  if (node.opType === 'Relu') return { lo: 0, hi: Infinity };
+  if (node.opType !== 'Clip') return null;
+  if (node.inputs.length <= 1) return { lo: attrFloat(node, 'min', -Infinity), hi: attrFloat(node, 'max', Infinity) };
+  const bound = (name: string | undefined, fallback: number): number | null => {
+    if (!name) return fallback;
+    const t = graph.initializers.get(name);
+    return t ? tensorAsFloat(t)[0] : null;
+  };
+  const lo = bound(node.inputs[1], -Infinity);
+  const hi = bound(node.inputs[2], Infinity);
+  return lo === null || hi === null ? null : { lo, hi };
+}
+
+function topoSort(graph: Graph): Node[] {
+  const available = new Set<string>([...graph.initializers.keys(), ...graph.inputs.map((i) => i.name), '']);
+  const pending = [...graph.nodes];
+  const sorted: Node[] = [];
+  while (pending.length) {
+    const before = pending.length;
+    for (let i = 0; i < pending.length; ) {
+      const n = pending[i];
+      if (n.inputs.every((x) => available.has(x))) {
+        sorted.push(n);
+        for (const o of n.outputs) available.add(o);
+        pending.splice(i, 1);
+      } else i++;
+    }
+    if (pending.length === before) throw new Error(`graph rewrite left a cycle or a dangling input at ${pending[0].name}: ${pending[0].inputs.filter((x) => !available.has(x))}`);
+  }
+  return sorted;
+}
+
+function removeDeadNodes(graph: Graph): void {
+  const needed = new Set(graph.outputs.map((o) => o.name));
+  const kept: Node[] = [];
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const n = graph.nodes[i];
+    if (n.outputs.some((o) => needed.has(o))) {
+      kept.push(n);
+      for (const x of n.inputs) needed.add(x);
+    }
+  }
+  graph.nodes = kept.reverse();
+  for (const name of [...graph.initializers.keys()]) if (!needed.has(name)) graph.initializers.delete(name);
+}
+
+/** Rewrites a canonical model into the QDQ model for a plan. The input model is not modified. */
+export interface QdqBuildOptions {
+  /**
+   * Form of activations wider than 8 bits: 'qdq16' (UINT16 QuantizeLinear/DequantizeLinear of
+   * com.microsoft, the deployable form) or 'fakequant' (Div, Round, Clip, Mul in float: the same
+   * numbers, and several times faster in onnxruntime, whose 16-bit Q/DQ kernels are scalar).
+   * A test proves both forms give identical outputs.
+   */
+  wideActivations?: 'qdq16' | 'fakequant';
+}
+
+export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan, options: QdqBuildOptions = {}): QdqBuildResult {
+  const graph: Graph = {
+    ...model.graph,
+    nodes: model.graph.nodes.map((n) => ({ ...n, inputs: [...n.inputs], outputs: [...n.outputs] })),
+    initializers: new Map(model.graph.initializers),
+  };
+  const producer = new Map<string, Node>();
+  for (const n of graph.nodes) for (const o of n.outputs) producer.set(o, n);
+  const graphOutputs = new Set(graph.outputs.map((o) => o.name));
+  const activation = new Map<string, ActivationPlan>(plan.activations.map((a) => [a.tensor, a]));
+  let usesMsDomain = false;
+  const added: Node[] = [];
+
+  for (const a of plan.activations) {
+    const t = a.tensor;
+    const wide = a.bits > 8;
+    const domain = wide ? MS_DOMAIN : '';
+    const fullMax = wide ? 65535 : 255;
+    // Read through a clamp the quantizer makes redundant (see the diagram above).
+    let source = t;
+    const p = producer.get(t);
+    const bounds = p ? clampBounds(p, graph) : null;
+    if (p && bounds && !graphOutputs.has(t)) {
+      const qlo = a.scale * (0 - a.zeroPoint);
+      const qhi = a.scale * (a.qmax - a.zeroPoint);
+      if (bounds.lo <= qlo && qhi <= bounds.hi) source = p.inputs[0];
+    }
+    const key = t.replace(/[^A-Za-z0-9_]/g, '_');
+    const s = `${key}_scale`;
+    const dq = `${key}_dequantized`;
+    graph.initializers.set(s, scalarF32(s, a.scale));
+    if (wide && options.wideActivations === 'fakequant') {
+      // Float form of Q/DQ: same division, same half-to-even rounding, same saturation, same product.
+      const lo = `${key}_level_min`;
+      const hi = `${key}_level_max`;
+      graph.initializers.set(lo, scalarF32(lo, -a.zeroPoint));
+      graph.initializers.set(hi, scalarF32(hi, a.qmax - a.zeroPoint));
+      added.push(
+        { name: `${key}_Div`, opType: 'Div', domain: '', inputs: [source, s], outputs: [`${key}_scaled`], attributes: [] },
+        { name: `${key}_Round`, opType: 'Round', domain: '', inputs: [`${key}_scaled`], outputs: [`${key}_rounded`], attributes: [] },
+        { name: `${key}_Clip`, opType: 'Clip', domain: '', inputs: [`${key}_rounded`, lo, hi], outputs: [`${key}_levels`], attributes: [] },
+        { name: `${key}_Mul`, opType: 'Mul', domain: '', inputs: [`${key}_levels`, s], outputs: [dq], attributes: [] },
+      );
+    } else {
+      usesMsDomain ||= wide;
+      const z = `${key}_zero_point`;
+      graph.initializers.set(z, intScalar(z, a.zeroPoint, wide));
+      const q = `${key}_quantized`;
+      added.push({ name: `${key}_QuantizeLinear`, opType: 'QuantizeLinear', domain, inputs: [source, s, z], outputs: [q], attributes: [] });
+      let levels = q;
+      if (a.qmax < fullMax) {
+        const m = `${key}_qmax`;
+        graph.initializers.set(m, intScalar(m, a.qmax, wide));
+        levels = `${key}_restricted`;
+        added.push({ name: `${key}_Min`, opType: 'Min', domain: '', inputs: [q, m], outputs: [levels], attributes: [] });
+      }
+      added.push({ name: `${key}_DequantizeLinear`, opType: 'DequantizeLinear', domain, inputs: [levels, s, z], outputs: [dq], attributes: [] });
+    }
+    for (const n of graph.nodes) n.inputs = n.inputs.map((x) => (x === t ? dq : x));
+  }
+
+  const layerFormats: Record<string, LayerFormat> = {};
+  const layerOutputs: Record<string, string> = {};
+  const weightPlans = new Map(plan.weights.map((w) => [w.layer, w]));
+  for (const spec of layers) {
+    const node = graph.nodes.find((n) => n.name === spec.node.name)!;
+    layerOutputs[spec.node.name] = node.outputs[0];
+    const inputPlans = spec.activationInputs.map((t) => activation.get(t));
+    const actBits = inputPlans.map((ap) => ap?.bits ?? null);
+    const actInt8 = actBits.length > 0 && actBits.every((b) => b !== null && b <= 8);
+    const actQuantized = actBits.length > 0 && actBits.every((b) => b !== null);
+    const w = weightPlans.get(spec.node.name);
+    if (!w || spec.weightInput < 0) {
+      layerFormats[spec.node.name] = spec.weightInput < 0 && actQuantized ? (actInt8 ? 'int8' : 'int16') : actQuantized ? 'fp32-weights/int-activations' : 'fp32';
+      continue;
+    }
+    const weightName = node.inputs[spec.weightInput];
+    const weight = graph.initializers.get(weightName)!;
+    const key = spec.node.name.replace(/[^A-Za-z0-9_]/g, '_');
+    if (w.bits <= 8 && actInt8) {
+      const qName = `${key}_weight_quantized`;
+      const sName = `${key}_weight_scale`;
+      const zName = `${key}_weight_zero_point`;
+      graph.initializers.set(qName, { name: qName, dataType: DataType.INT8, dims: weight.dims, data: Int8Array.from(w.levels) });
+      graph.initializers.set(sName, { name: sName, dataType: DataType.FLOAT, dims: [w.scales.length], data: w.scales });
+      graph.initializers.set(zName, { name: zName, dataType: DataType.INT8, dims: [w.scales.length], data: new Int8Array(w.scales.length) });
+      const dq = `${key}_weight_dequantized`;
+      added.push({ name: `${key}_weight_DequantizeLinear`, opType: 'DequantizeLinear', domain: '', inputs: [qName, sName, zName], outputs: [dq], attributes: [intAttribute('axis', spec.channelAxis)] });
+      node.inputs[spec.weightInput] = dq;
+      if (spec.biasInput >= 0 && inputPlans.length === 1) {
+        // int32 bias at scale S_x * S_w[c]: the accumulator's own scale, as integer kernels need.
+        const bias = tensorAsFloat(graph.initializers.get(node.inputs[spec.biasInput])!);
+        const sx = inputPlans[0]!.scale;
+        const bScale = new Float32Array(bias.length);
+        const bLevels = new Int32Array(bias.length);
+        for (let c = 0; c < bias.length; c++) {
+          bScale[c] = Math.fround(sx * w.scales[w.scales.length === 1 ? 0 : c]);
+          bLevels[c] = Math.max(-2147483648, Math.min(2147483647, roundHalfEven(bias[c] / bScale[c])));
+        }
+        const bq = `${key}_bias_quantized`;
+        const bs = `${key}_bias_scale`;
+        const bz = `${key}_bias_zero_point`;
+        graph.initializers.set(bq, { name: bq, dataType: DataType.INT32, dims: [bias.length], data: bLevels });
+        graph.initializers.set(bs, { name: bs, dataType: DataType.FLOAT, dims: [bias.length], data: bScale });
+        graph.initializers.set(bz, { name: bz, dataType: DataType.INT32, dims: [bias.length], data: new Int32Array(bias.length) });
+        const bdq = `${key}_bias_dequantized`;
+        added.push({ name: `${key}_bias_DequantizeLinear`, opType: 'DequantizeLinear', domain: '', inputs: [bq, bs, bz], outputs: [bdq], attributes: [intAttribute('axis', 0)] });
+        node.inputs[spec.biasInput] = bdq;
+      }
+      layerFormats[spec.node.name] = 'int8';
+    } else {
+      const fName = `${key}_weight_fakequant`;
+      graph.initializers.set(fName, { name: fName, dataType: DataType.FLOAT, dims: weight.dims, data: dequantizeWeight(w, weight.dims, spec.channelAxis) });
+      node.inputs[spec.weightInput] = fName;
+      layerFormats[spec.node.name] = actQuantized ? (w.bits <= 8 ? 'int8-weights/int16-activations' : 'int16') : 'int-weights/fp32-activations';
+    }
+  }
+
+  graph.nodes = [...graph.nodes, ...added];
+  graph.nodes = topoSort(graph);
+  removeDeadNodes(graph); // needs topological order
+  const opsets = usesMsDomain && !model.opsets.some((o) => o.domain === MS_DOMAIN) ? [...model.opsets, { domain: MS_DOMAIN, version: 1 }] : model.opsets;
+  return { model: { ...model, opsets, graph }, layerFormats, layerOutputs };
+}
