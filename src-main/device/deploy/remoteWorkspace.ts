@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
+import { BitbenchError } from '../../api/index.js';
 import { shellCommand } from '../ssh/shellQuote.js';
 import type { SshSession } from '../ssh/sshSession.js';
 
@@ -15,19 +16,26 @@ export const DEFAULT_WORK_DIR = '.cache/bitbench';
 
 export class RemoteWorkspace {
   private prepared = new WeakSet<SshSession>();
+  /** The work folder as an absolute path on the device, known after `prepare`. */
+  private root: string | null = null;
 
   constructor(readonly workDir: string = DEFAULT_WORK_DIR) {}
 
+  private get base(): string {
+    if (!this.root) throw new Error('RemoteWorkspace.prepare() must run first');
+    return this.root;
+  }
+
   blob(sha256: string): string {
-    return posix.join(this.workDir, 'blobs', sha256);
+    return posix.join(this.base, 'blobs', sha256);
   }
 
   runDir(runId: string): string {
-    return posix.join(this.workDir, 'runs', runId);
+    return posix.join(this.base, 'runs', runId);
   }
 
   ortDir(version: string, arch: string): string {
-    return posix.join(this.workDir, 'ort', `${version}-linux-${arch}`);
+    return posix.join(this.base, 'ort', `${version}-linux-${arch}`);
   }
 
   /** A fresh run id; names that reach the device are Bitbench's, never the user's. */
@@ -38,8 +46,12 @@ export class RemoteWorkspace {
   /** Creates the folders once per connection. */
   async prepare(session: SshSession): Promise<void> {
     if (this.prepared.has(session)) return;
-    const r = await session.exec(shellCommand('mkdir', '-p', '--', posix.join(this.workDir, 'blobs'), posix.join(this.workDir, 'runs'), posix.join(this.workDir, 'ort')), { what: 'creating the work folder' });
-    if (r.code !== 0) throw new Error(`cannot create ${this.workDir} on ${session.target.device}: ${r.stderr.trim()}`);
+    const dirs = ['blobs', 'runs', 'ort'].map((d) => posix.join(this.workDir, d));
+    const r = await session.exec(`${shellCommand('mkdir', '-p', '--', ...dirs)} && cd -- ${shellCommand(this.workDir)} && pwd`, { what: 'creating the work folder' });
+    if (r.code !== 0) {
+      throw new BitbenchError('DEVICE_ERROR', `Cannot create the work folder ${this.workDir} on ${session.target.device}: ${r.stderr.trim()}`, 'Check the permissions, or set another work folder for the device.');
+    }
+    this.root = r.stdout.trim();
     this.prepared.add(session);
   }
 }

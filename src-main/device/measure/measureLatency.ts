@@ -1,0 +1,85 @@
+/**
+ * The measurement protocol on any device: state before, warm-up, N timed runs (or a duration), state
+ * after, statistics, a stability verdict. A run cut by a lost connection is restarted once after
+ * reconnecting, and only a complete run's samples are kept, so no sample is lost or counted twice.
+ * Precisions are checked against the device's probe first: no number for what it cannot run.
+ */
+import { basename } from 'node:path';
+import { BitbenchError, type MeasureResult, type ProbeResult } from '../../api/index.js';
+import { sha256File } from '../deploy/contentHash.js';
+import type { MeasurableDevice, RunnerRun } from '../measurableDevice.js';
+import { requirePrecision } from '../probe/capabilities.js';
+import type { RunnerRequest } from '../runners/nodeRunner.js';
+import { judgeStability, summarizeLatency } from './latencyStats.js';
+import { readFileSync } from 'node:fs';
+
+export interface MeasureOptions extends Partial<RunnerRequest> {
+  /** A probe of the device; measured if missing. */
+  probe?: ProbeResult;
+  signal?: AbortSignal;
+  /** Restarts after a lost connection (default 1). */
+  retries?: number;
+}
+
+/**
+ * The runtime precisions a model file uses: INT8 when it holds QuantizeLinear/DequantizeLinear
+ * nodes (QDQ format), else FP32. A byte search is enough: op types are plain strings in the protobuf.
+ */
+export function modelPrecisions(modelPath: string): Array<'FP32' | 'INT8'> {
+  const bytes = readFileSync(modelPath);
+  return bytes.includes('DequantizeLinear') || bytes.includes('QLinearConv') ? ['INT8'] : ['FP32'];
+}
+
+/** Measures a model's latency on a device with the Node runner. */
+export async function measureLatency(device: MeasurableDevice, modelPath: string, options: MeasureOptions = {}): Promise<MeasureResult> {
+  const started = performance.now();
+  const request: RunnerRequest = {
+    warmup: options.warmup ?? 10,
+    runs: options.runs ?? 50,
+    durationMs: options.durationMs,
+    profile: options.profile,
+    threads: options.threads,
+  };
+  const probe = options.probe ?? (await device.probe());
+  const precisions = modelPrecisions(modelPath);
+  for (const p of precisions) requirePrecision(probe, device.name, 'onnxruntime-node', p);
+
+  let retries = 0;
+  let uploadedBytes = 0;
+  for (;;) {
+    try {
+      const before = await device.readState();
+      const run: RunnerRun = await device.runNodeRunner(modelPath, request, options.signal);
+      uploadedBytes += run.uploadedBytes;
+      const after = await device.readState();
+      const samples = run.output.samplesMs;
+      const { stats, cv } = summarizeLatency(samples);
+      const reasons = judgeStability(cv, samples.length, before, after, probe.cpu.cores);
+      return {
+        device: device.name,
+        model: basename(modelPath),
+        modelSha256: await sha256File(modelPath),
+        runtime: `onnxruntime-node ${run.output.ortVersion ?? ''}`.trim(),
+        precisions,
+        latencyMs: stats,
+        cv,
+        runs: samples.length,
+        warmup: request.warmup,
+        unstable: reasons.length > 0,
+        unstableReasons: reasons,
+        state: { before, after },
+        samplesMs: samples,
+        nodeMs: run.output.nodeMs,
+        uploadedBytes,
+        wallMs: performance.now() - started,
+        runnerMs: run.output.runnerMs,
+        retries,
+      };
+    } catch (error) {
+      const lost = error instanceof BitbenchError && error.code === 'DEVICE_UNREACHABLE';
+      if (!lost || retries >= (options.retries ?? 1) || options.signal?.aborted) throw error;
+      retries++;
+      await device.reset();
+    }
+  }
+}
