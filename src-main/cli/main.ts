@@ -8,6 +8,9 @@ import { getVersions } from '../jobs/versions.js';
 import { CliContext, type CliIo } from './context.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerWebCommand } from './commands/web.js';
+import { registerInspectCommand } from './commands/inspect.js';
+import { registerEvaluateCommand } from './commands/evaluate.js';
+import { registerExportCommand } from './commands/export.js';
 
 /** Exit codes: 0 ok, 1 the work failed (a user error with a message), 2 bad usage. */
 export const EXIT_OK = 0;
@@ -26,6 +29,9 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerInfoCommand(program, ctx);
   registerWebCommand(program, ctx);
+  registerInspectCommand(program, ctx);
+  registerEvaluateCommand(program, ctx);
+  registerExportCommand(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) }).showHelpAfterError();
   return program;
 }

@@ -8,3 +8,4 @@ export type { ExportManifest, ExportedLayer } from './export/manifest.js';
 export { loadModel, type LoadedModel } from './model/loadModel.js';
 export { inspectModel } from './model/inspect.js';
 export type { WeightMethod } from './quant/weights.js';
+export { uniformConfig, configFromBits, configFromFile } from './config/resolveConfig.js';

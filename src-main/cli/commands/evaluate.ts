@@ -1,0 +1,136 @@
+/**
+ * `bitbench evaluate MODEL --data SPEC (--bits W8A8 | --config FILE)`: simulate a configuration and
+ * report output SQNR against FP32 and top-1 accuracy. Also holds the data and preprocessing options
+ * that `export` shares.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { BitbenchError } from '../../api/errors.js';
+import { CalibrationMethod, type QuantConfig, formatBitPair } from '../../api/quant.js';
+import { openDataset } from '../../engine/data/open.js';
+import type { Preprocess } from '../../engine/data/preprocess.js';
+import { QuantSimulator, configFromBits, configFromFile, type WeightMethod } from '../../engine/index.js';
+import type { CliContext } from '../context.js';
+
+export interface DataOptions {
+  calib?: string;
+  calibLimit: number;
+  calibration?: CalibrationMethod;
+  weights: WeightMethod;
+  scale?: number;
+  mean?: number[];
+  std?: number[];
+  layout?: 'nchw' | 'nhwc';
+  channels?: 'gray' | 'rgb' | 'bgr';
+  resize?: [number, number];
+  threads: number;
+}
+
+const numberList = (value: string): number[] => {
+  const list = value.split(',').map((v) => Number(v.trim()));
+  if (list.some((v) => !Number.isFinite(v))) throw new InvalidArgumentError('expected numbers separated by commas.');
+  return list;
+};
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
+  return n;
+};
+const calibrationMethod = (value: string): CalibrationMethod => {
+  const parsed = CalibrationMethod.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError('one of minmax, percentile, mse, cosine.');
+  return parsed.data;
+};
+
+/** Adds the calibration-data and preprocessing options shared by evaluate and export. */
+export function addDataOptions(cmd: Command): Command {
+  return cmd
+    .option('--calib <spec>', 'calibration data spec (default: the evaluation data)')
+    .option('--calib-limit <n>', 'calibration samples', positiveInt, 512)
+    .option('--calibration <method>', 'activation ranges: minmax, percentile, mse, cosine (default percentile)', calibrationMethod)
+    .option('--weights <method>', 'weight clipping: mse or minmax', (v) => {
+      if (v !== 'mse' && v !== 'minmax') throw new InvalidArgumentError('mse or minmax.');
+      return v;
+    }, 'mse')
+    .option('--scale <x>', 'multiplier on raw pixel values (default 1/255)', Number)
+    .option('--mean <list>', 'per-channel mean subtracted after scaling, e.g. 0.2860', numberList)
+    .option('--std <list>', 'per-channel std divided after the mean, e.g. 0.3530', numberList)
+    .option('--layout <layout>', 'nchw or nhwc (default nchw)')
+    .option('--channels <channels>', 'gray, rgb or bgr')
+    .option('--resize <HxW>', 'resize images to H x W', (v) => {
+      const m = /^(\d+)x(\d+)$/i.exec(v);
+      if (!m) throw new InvalidArgumentError('write it like 224x224.');
+      return [Number(m[1]), Number(m[2])] as [number, number];
+    })
+    .option('--threads <n>', 'onnxruntime threads', positiveInt, 2);
+}
+
+/** The declared preprocessing from the options. */
+export function preprocessFrom(opts: DataOptions): Preprocess {
+  const p: Preprocess = {};
+  if (opts.scale !== undefined) p.scale = opts.scale;
+  if (opts.mean) p.mean = opts.mean;
+  if (opts.std) p.std = opts.std;
+  if (opts.layout) p.layout = opts.layout;
+  if (opts.channels) p.channels = opts.channels;
+  if (opts.resize) p.resize = opts.resize;
+  return p;
+}
+
+/** A configuration from --bits or --config (exactly one). */
+export function configFromOptions(sim: QuantSimulator, opts: { bits?: string; config?: string }): QuantConfig {
+  if ((opts.bits === undefined) === (opts.config === undefined)) {
+    throw new BitbenchError('INVALID_CONFIG', 'Give exactly one of --bits and --config.', 'For example --bits W8A8, or --config best.json from a search.');
+  }
+  return opts.bits !== undefined ? configFromBits(sim.info, opts.bits) : configFromFile(opts.config!);
+}
+
+function describe(config: QuantConfig): string {
+  const counts = new Map<string, number>();
+  for (const pair of Object.values(config.groups)) counts.set(formatBitPair(pair), (counts.get(formatBitPair(pair)) ?? 0) + 1);
+  return counts.size === 0 ? 'FP32' : [...counts].map(([k, n]) => `${n} x ${k}`).join(', ');
+}
+
+export function registerEvaluateCommand(program: Command, ctx: CliContext): void {
+  addDataOptions(
+    program
+      .command('evaluate')
+      .description('simulate a bit-width configuration and measure output SQNR and top-1 accuracy')
+      .argument('<model>', 'the .onnx file')
+      .requiredOption('--data <spec>', 'evaluation data: fmnist:DIR[:train|test], images:DIR, npy:FILE[:LABELS.npy]')
+      .option('--bits <pair>', 'one bit pair for every group: W8A8, W4A8, W8A16, W4, FP32')
+      .option('--config <file>', 'a configuration JSON (from a search or written by hand)')
+      .option('--limit <n>', 'evaluate the first N samples', positiveInt)
+      .option('--taps', 'also report SQNR at every quantizable layer output')
+      .option('--require-labels', 'fail with LABELS_MISSING when the data has no labels'),
+  ).action(async (modelPath: string, opts: DataOptions & { data: string; bits?: string; config?: string; limit?: number; taps?: boolean; requireLabels?: boolean }) => {
+    const preprocess = preprocessFrom(opts);
+    const data = await openDataset(opts.data, preprocess);
+    const calibration = opts.calib ? await openDataset(opts.calib, preprocess) : data;
+    const sim = await QuantSimulator.create(modelPath, { calibration, calibrationMethod: opts.calibration, calibrationLimit: opts.calibLimit, weightMethod: opts.weights, threads: opts.threads });
+    try {
+      const config = configFromOptions(sim, opts);
+      if (opts.calibration) config.calibration = opts.calibration;
+      const result = await sim.evaluate(config, data, { limit: opts.limit, taps: opts.taps, requireLabels: opts.requireLabels });
+      const json = {
+        accuracy: result.accuracy,
+        sqnrDb: Number.isFinite(result.sqnrDb) ? result.sqnrDb : null,
+        samples: result.samples,
+        config,
+        seconds: result.seconds,
+        ...(result.layerSqnrDb ? { layerSqnrDb: result.layerSqnrDb } : {}),
+      };
+      ctx.print(json, () =>
+        [
+          `${sim.info.name}: ${describe(config)} on ${result.samples} samples of ${data.name}`,
+          `accuracy: ${result.accuracy === null ? 'n/a (no labels)' : (100 * result.accuracy).toFixed(2) + '%'}`,
+          `SQNR:     ${Number.isFinite(result.sqnrDb) ? result.sqnrDb.toFixed(2) + ' dB' : 'exact (FP32)'}`,
+          `time:     ${result.seconds.toFixed(2)} s`,
+          ...(opts.calib ? [] : ['note: calibrated on the evaluation data itself; pass --calib for a separate set']),
+          ...(result.layerSqnrDb ? Object.entries(result.layerSqnrDb).map(([k, v]) => `  ${k}: ${v.toFixed(2)} dB`) : []),
+        ].join('\n'),
+      );
+    } finally {
+      await sim.dispose();
+    }
+  });
+}
