@@ -8,6 +8,7 @@ import { getVersions } from '../jobs/versions.js';
 import { CliContext, type CliIo } from './context.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerWebCommand } from './commands/web.js';
+import { registerSearchCommand } from './commands/search.js';
 import { registerInspectCommand } from './commands/inspect.js';
 import { registerEvaluateCommand } from './commands/evaluate.js';
 import { registerExportCommand } from './commands/export.js';
@@ -29,6 +30,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerInfoCommand(program, ctx);
   registerWebCommand(program, ctx);
+  registerSearchCommand(program, ctx);
   registerInspectCommand(program, ctx);
   registerEvaluateCommand(program, ctx);
   registerExportCommand(program, ctx);

@@ -11,7 +11,7 @@ import type { ProgressTracker } from './progress.js';
 import type { BaselineEntry, FrontEntry } from './result.js';
 import type { SensitivityMetric } from './sensitivity.js';
 import type { GeneticOptions } from './genetic.js';
-import type { MsqOptions } from './msq/msqSearch.js';
+import type { MsqOptions } from './msq/msqOptions.js';
 import type { Assignment } from './types.js';
 
 /** Everything that shapes a search besides the model and the data. */

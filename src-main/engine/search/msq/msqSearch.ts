@@ -17,16 +17,7 @@ import type { FrontEntry } from '../result.js';
 import { defaultBudgets, entryFor, evaluateEntry, type SearchContext } from '../searchContext.js';
 import type { Assignment } from '../types.js';
 import { estimateLayerAccuracies } from './layerAccuracy.js';
-
-/** Knobs of MSQ. */
-export interface MsqOptions {
-  /** Pyramid scales d (pool to d x d). */
-  scales: number[];
-  /** Calibration samples per accuracy estimate (half imprint, half score). */
-  limit: number;
-}
-
-export const DEFAULT_MSQ: MsqOptions = { scales: [1, 2, 4], limit: 512 };
+import { DEFAULT_MSQ } from './msqOptions.js';
 
 /** The bit levels MSQ walks through, widest first, derived from the candidates' ranges. */
 export function msqLevels(candidates: readonly BitPair[]): BitPair[] {

@@ -1,0 +1,95 @@
+/**
+ * The SearchEvaluator over the engine's QuantSimulator: calibration and validation are two
+ * datasets, evaluations go to the simulator (which caches sessions and FP32 references), and tensor
+ * capture for MSQ runs the configuration's QDQ graph (the same graph the simulator evaluates and
+ * exports) with the requested layer outputs added as graph outputs.
+ */
+import type * as ort from 'onnxruntime-node';
+import { BitbenchError, type ModelInfo, type QuantConfig } from '../../api/index.js';
+import type { Dataset } from '../data/dataset.js';
+import type { LoadedModel } from '../model/loadModel.js';
+import type { Model } from '../onnx/ir.js';
+import { throwIfAborted } from '../runtime/abort.js';
+import { createSession, runFloat } from '../runtime/session.js';
+import { buildQdqModel } from '../simulate/qdqGraph.js';
+import type { QuantSimulator } from '../simulate/simulator.js';
+import type { CapturedBatch, EvaluateOptions, EvaluationResult, FeatureCapture, SearchEvaluator, SearchSplit } from './types.js';
+
+/** The data a search runs on; the two splits must be disjoint for honest validation numbers. */
+export interface SearchData {
+  calibration: Dataset;
+  validation: Dataset;
+}
+
+/** Samples per onnxruntime run during capture (kept small: every layer output is materialized). */
+const CAPTURE_BATCH = 64;
+
+export class SimulatorEvaluator implements SearchEvaluator {
+  readonly features?: FeatureCapture;
+  private fp32: ort.InferenceSession | undefined;
+
+  /**
+   * @param loaded the same model loaded by the engine's loader, needed only for tensor capture
+   *   (quantizable layer specs); without it MSQ is unavailable.
+   */
+  constructor(
+    readonly simulator: QuantSimulator,
+    readonly data: SearchData,
+    private readonly loaded?: LoadedModel,
+    private readonly threads = 2,
+  ) {
+    if (loaded) this.features = { captureTensors: (config, split, tensors, visit, options) => this.capture(config, split, tensors, visit, options) };
+  }
+
+  get info(): ModelInfo {
+    return this.simulator.info;
+  }
+
+  async evaluate(config: QuantConfig, split: SearchSplit, options: EvaluateOptions = {}): Promise<EvaluationResult> {
+    const result = await this.simulator.evaluate(config, this.data[split], { limit: options.limit, signal: options.signal });
+    return { sqnrDb: result.sqnrDb, accuracy: result.accuracy };
+  }
+
+  async dispose(): Promise<void> {
+    await this.fp32?.release();
+    this.fp32 = undefined;
+  }
+
+  private async capture(config: QuantConfig, split: SearchSplit, tensors: string[], visit: (batch: CapturedBatch) => void, options: EvaluateOptions = {}): Promise<void> {
+    const loaded = this.loaded!;
+    const dataset = this.data[split];
+    const built = buildQdqModel(loaded.model, loaded.placement.layers, this.simulator.plan(config));
+    // Original tensor name -> the tensor holding that float value in the QDQ graph.
+    const rename = new Map<string, string>();
+    for (const spec of loaded.placement.layers) rename.set(spec.node.outputs[0], built.layerOutputs[spec.node.name] ?? spec.node.outputs[0]);
+    const wanted = tensors.filter((t) => t !== loaded.inputName);
+    const existing = new Set(built.model.graph.outputs.map((o) => o.name));
+    const extra = [...new Set(wanted.map((t) => rename.get(t) ?? t))].filter((t) => !existing.has(t)).map((name) => ({ name, elemType: 1, shape: null }));
+    const model: Model = { ...built.model, graph: { ...built.model.graph, outputs: [...built.model.graph.outputs, ...extra] } };
+    const session = await createSession(model, { threads: this.threads });
+    this.fp32 ??= await createSession(loaded.model, { threads: this.threads });
+    try {
+      const count = Math.min(options.limit ?? dataset.size, dataset.size);
+      for await (const batch of dataset.batches({ batchSize: CAPTURE_BATCH, count })) {
+        throwIfAborted(options.signal);
+        const n = batch.dims[0];
+        const out = await runFloat(session, loaded.inputName, batch.input, batch.dims);
+        const ref = await runFloat(this.fp32, loaded.inputName, batch.input, batch.dims, [loaded.outputName]);
+        const referenceLogits = (ref[loaded.outputName] as ort.Tensor).data as Float32Array;
+        const captured = new Map<string, { dims: number[]; data: Float32Array }>();
+        for (const t of tensors) {
+          if (t === loaded.inputName) {
+            captured.set(t, { dims: batch.dims, data: batch.input });
+            continue;
+          }
+          const value = out[rename.get(t) ?? t] as ort.Tensor | undefined;
+          if (!value) throw new BitbenchError('NOT_FOUND', `The model has no tensor "${t}" to capture.`, 'Capture layer outputs named in the model info.');
+          captured.set(t, { dims: [...value.dims], data: value.data as Float32Array });
+        }
+        visit({ size: n, labels: batch.labels, referenceLogits, classes: referenceLogits.length / n, tensors: captured });
+      }
+    } finally {
+      await session.release();
+    }
+  }
+}
