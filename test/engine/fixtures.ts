@@ -1,0 +1,26 @@
+/** Paths and data shared by the engine tests: the reference models and Fashion-MNIST. */
+import { readFileSync } from 'node:fs';
+import { openDataset } from '../../src-main/engine/data/open.js';
+import type { Dataset } from '../../src-main/engine/data/dataset.js';
+
+export const MODELS_DIR = '/work/shared/models';
+export const FMNIST_DIR = '/usr/share/datasets/fashion-mnist';
+export const MODEL_NAMES = ['fmnist_resnet20', 'fmnist_mobilenetv2', 'fmnist_vit'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+export const modelPath = (name: ModelName): string => `${MODELS_DIR}/${name}.onnx`;
+
+/** The models' declared preprocessing (models/README.md). */
+export const FMNIST_PREPROCESS = { mean: [0.286], std: [0.353] };
+
+export interface Reference {
+  ort_fp32_acc: number;
+  peer_pytorch_fx_w8a8_fbgemm: number | null;
+  naive_fixed: Record<string, number>;
+}
+
+export function referenceFigures(): Record<ModelName, Reference> {
+  return JSON.parse(readFileSync(`${MODELS_DIR}/reference.json`, 'utf8'));
+}
+
+export const fmnist = (split: 'train' | 'test'): Promise<Dataset> => openDataset(`fmnist:${FMNIST_DIR}:${split}`, FMNIST_PREPROCESS);
