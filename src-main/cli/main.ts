@@ -9,9 +9,11 @@ import { CliContext, type CliIo } from './context.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerWebCommand } from './commands/web.js';
 import { registerSearchCommand } from './commands/search.js';
+import { registerRunsCommand } from './commands/runs.js';
 import { registerInspectCommand } from './commands/inspect.js';
 import { registerEvaluateCommand } from './commands/evaluate.js';
 import { registerExportCommand } from './commands/export.js';
+import { registerDeviceCommand } from './commands/device.js';
 
 /** Exit codes: 0 ok, 1 the work failed (a user error with a message), 2 bad usage. */
 export const EXIT_OK = 0;
@@ -31,9 +33,11 @@ export function buildProgram(ctx: CliContext): Command {
   registerInfoCommand(program, ctx);
   registerWebCommand(program, ctx);
   registerSearchCommand(program, ctx);
+  registerRunsCommand(program, ctx);
   registerInspectCommand(program, ctx);
   registerEvaluateCommand(program, ctx);
   registerExportCommand(program, ctx);
+  registerDeviceCommand(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) }).showHelpAfterError();
   return program;
 }

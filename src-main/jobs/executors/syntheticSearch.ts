@@ -80,7 +80,7 @@ export class SyntheticEvaluator implements SearchEvaluator {
       if (pair.a !== null) noise += 0.5 * sensitivity * 4 ** -pair.a;
     });
     const sqnrDb = -10 * Math.log10(noise);
-    const accuracy = split === 'validation' ? Math.max(0, 0.92 - 2 * noise) : null;
+    const accuracy = split === 'validation' ? Math.max(0, 0.92 - 0.5 * noise) : null;
     if (this.computeLog) appendFileSync(this.computeLog, `${JSON.stringify({ split, limit: options.limit ?? null, groups: config.groups })}\n`);
     return { sqnrDb, accuracy };
   }
