@@ -1,10 +1,11 @@
 /**
  * MSQ's per-layer accuracy estimate (seed 001): after every layer, a task predictor built from the
  * layer's pyramid-pooled output and imprinted class templates, no training. Samples of the split are
- * dealt alternately: even ones imprint the templates (labelled by their ground truth, or by the FP32
+ * dealt into two halves: one half imprints the templates (labelled by their ground truth, or by the FP32
  * model's prediction when the split has none, weighted by the FP32 model's confidence in that
- * label), odd ones are classified and scored. Dealing alternately keeps the two halves alike
- * whatever order the batches arrive in.
+ * label), the others are classified and scored. Which half a sample joins is decided by a hash of
+ * its index, not by alternation, so data ordered in a period (class 0, 1, 2, ...) still gives both
+ * halves every class.
  */
 import type { QuantConfig } from '../../../api/index.js';
 import type { FeatureCapture } from '../types.js';
@@ -26,6 +27,11 @@ export interface LayerAccuracyOptions {
   /** Name of the network output tensor, captured to report the model's own accuracy. */
   outputTensor?: string;
   signal?: AbortSignal;
+}
+
+/** True when sample `index` imprints templates, false when it is scored (about half each). */
+export function imprintsTemplates(index: number): boolean {
+  return Math.imul(index + 1, 0x9e3779b1) >>> 31 === 0;
 }
 
 interface ScaleState {
@@ -63,14 +69,14 @@ export async function estimateLayerAccuracies(capture: FeatureCapture, config: Q
         }
         pooled.forEach((p, k) => {
           for (let r = 0; r < batch.size; r++) {
-            if ((seen + r) % 2 === 0) perScale[k].templates.add(p.data, r, labels[r], confidence[r]);
+            if (imprintsTemplates(seen + r)) perScale[k].templates.add(p.data, r, labels[r], confidence[r]);
             else perScale[k].held.push(p.data.slice(r * p.width, (r + 1) * p.width));
           }
         });
       }
       const output = options.outputTensor ? batch.tensors.get(options.outputTensor) : undefined;
       for (let r = 0; r < batch.size; r++) {
-        if ((seen + r) % 2 === 0) continue;
+        if (imprintsTemplates(seen + r)) continue;
         scoredLabels.push(labels[r]);
         if (output && argmaxRow(output.data, r, batch.classes) === labels[r]) outputCorrect++;
       }

@@ -73,17 +73,22 @@ export async function msqSearch(ctx: SearchContext): Promise<{ front: FrontEntry
       const after = acc.byTensor.get(layer.output);
       gainOf.set(layer.name, before === undefined || after === undefined ? 0 : Math.abs(after - before));
     });
-    let pick: { id: string; gain: number; cost: number } | undefined;
+    let pick: { id: string; gain: number; cost: number; to: number } | undefined;
     for (const id of ids) {
-      const at = level.get(id)!;
-      if (at + 1 >= levels.length) continue;
-      const trialCost = ctx.costModel.cost({ ...current.groups, [id]: levels[at + 1] });
-      if (!(trialCost < cost)) continue;
+      // The next level that saves cost: under size, lowering only activation bits saves nothing,
+      // so such levels are passed over rather than blocking the group.
+      let to = level.get(id)! + 1;
+      let trialCost = Number.POSITIVE_INFINITY;
+      for (; to < levels.length; to++) {
+        trialCost = ctx.costModel.cost({ ...current.groups, [id]: levels[to] });
+        if (trialCost < cost) break;
+      }
+      if (to >= levels.length) continue;
       const gain = Math.max(0, ...(touched.get(id) ?? []).map((name) => gainOf.get(name) ?? 0));
-      if (!pick || gain < pick.gain) pick = { id, gain, cost: trialCost };
+      if (!pick || gain < pick.gain) pick = { id, gain, cost: trialCost, to };
     }
     if (!pick) break;
-    level.set(pick.id, level.get(pick.id)! + 1);
+    level.set(pick.id, pick.to);
     const saved = cost - pick.cost;
     cost = pick.cost;
     sequence.push({ groups: assignment(), estimate: null });
