@@ -1,0 +1,68 @@
+/**
+ * GPTQ rounding: quantize the columns of each row-group one at a time and push each column's
+ * rounding error onto the columns not yet quantized, weighted by the inverse Gram matrix, so later
+ * columns compensate (Frantar et al. 2022, "optimal brain quantization" one column at a time).
+ * One pass, no iterations. Columns go in order of decreasing H_ii (act-order) by default, which
+ * quantizes the most influential inputs first while there is most freedom left to compensate.
+ */
+import { throwIfAborted } from '../runtime/abort.js';
+import { roundHalfEven, weightLevels } from '../quant/arithmetic.js';
+import { upperCholeskyOfInverse } from './cholesky.js';
+import { groupWeight, ungroupLevels, type GramMatrices, type WeightLayout } from './layout.js';
+
+export interface GptqOptions {
+  /** Storage order of a 2-D weight (default 'out-in'). */
+  layout?: WeightLayout;
+  /** Added to the Gram diagonal, as a fraction of its mean (default 0.01). */
+  dampening?: number;
+  /** Quantize columns in order of decreasing H_ii (default true). */
+  actOrder?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * Integer levels in [-(2^(b-1)), 2^(b-1)-1] for `weight` (Conv [O, I/g, kh, kw], or 2-D in
+ * `options.layout`), symmetric per output channel with the given scales, minimising the layer
+ * output error on the inputs summarised by `gram`.
+ */
+export async function gptqRound(weight: Float32Array, weightDims: number[], gram: GramMatrices, scales: Float32Array, bits: number, options: GptqOptions = {}): Promise<Int32Array> {
+  const layout = options.layout ?? 'out-in';
+  const w = groupWeight(weight, weightDims, layout, gram, scales);
+  const { groups, rows, cols } = w;
+  const { qmin, qmax } = weightLevels(bits);
+  const levels = new Int32Array(w.values.length);
+  const damp = options.dampening ?? 0.01;
+  for (let g = 0; g < groups; g++) {
+    throwIfAborted(options.signal);
+    const h = Float64Array.from(gram.data.subarray(g * cols * cols, (g + 1) * cols * cols));
+    const order = Array.from({ length: cols }, (_, i) => i);
+    if (options.actOrder ?? true) order.sort((a, b) => h[b * cols + b] - h[a * cols + a] || a - b);
+    // Permuted Gram; inputs that are always zero get a unit diagonal (their weights do not matter).
+    const hp = new Float64Array(cols * cols);
+    let meanDiag = 0;
+    for (let i = 0; i < cols; i++) {
+      for (let j = 0; j < cols; j++) hp[i * cols + j] = h[order[i] * cols + order[j]];
+      if (hp[i * cols + i] === 0) hp[i * cols + i] = 1;
+      meanDiag += hp[i * cols + i] / cols;
+    }
+    for (let i = 0; i < cols; i++) hp[i * cols + i] += damp * meanDiag;
+    const u = upperCholeskyOfInverse(hp, cols);
+    const row = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) {
+      const o = g * rows + r;
+      const s = w.scales[o];
+      for (let i = 0; i < cols; i++) row[i] = w.values[o * cols + order[i]];
+      for (let i = 0; i < cols; i++) {
+        const q = s > 0 ? Math.min(qmax, Math.max(qmin, roundHalfEven(row[i] / s))) : 0;
+        levels[o * cols + order[i]] = q;
+        const err = (row[i] - q * s) / u[i * cols + i];
+        if (err === 0) continue;
+        const ui = i * cols;
+        for (let j = i + 1; j < cols; j++) row[j] -= err * u[ui + j];
+      }
+    }
+    // Yield between groups so a long depthwise layer does not block the event loop.
+    if (groups > 1 && g % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return ungroupLevels(levels, weightDims, layout);
+}
