@@ -1,0 +1,141 @@
+/**
+ * `bitbench device ...`: the device lab from the command line. SSH devices authenticate with
+ * ssh-agent or key files here (no passwords on the command line); an unknown host needs
+ * `--trust-fingerprint SHA256:...` after the user checked it, a changed host key is refused.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { BitbenchError, LOCAL_DEVICE_NAME, type DeviceRecord, type MeasureResult, type ProbeResult } from '../../api/index.js';
+import { DeviceLab } from '../../device/deviceLab.js';
+import { buildLatencyTable } from '../../device/measure/latencyTable.js';
+import { inspectModel } from '../../engine/index.js';
+import type { CliContext } from '../context.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number >= 0.');
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 1 to 65535.');
+  return n;
+}
+
+/** Runs `fn` with a lab for this invocation and closes its connections afterwards. */
+async function withLab<T>(ctx: CliContext, fn: (lab: DeviceLab) => Promise<T>): Promise<T> {
+  const lab = new DeviceLab({ home: ctx.homeDir, readyTimeoutMs: 15_000 });
+  try {
+    return await fn(lab);
+  } finally {
+    await lab.close();
+  }
+}
+
+function describeRecord(d: DeviceRecord): string {
+  if (d.kind === 'local') return `${d.name}  (local)`;
+  return `${d.name}  ${d.user ? `${d.user}@` : ''}${d.host}${d.port ? `:${d.port}` : ''}${d.keyFile ? `  key ${d.keyFile}` : ''}`;
+}
+
+function describeProbe(name: string, p: ProbeResult): string {
+  const lines = [
+    `${name}: ${p.os}, kernel ${p.kernel}, ${p.arch}`,
+    `cpu:      ${p.cpu.model} x${p.cpu.cores}, ${p.memoryMiB} MiB`,
+    ...(p.jetson ? [`jetson:   ${p.jetson.model}, L4T ${p.jetson.l4t ?? '?'}, ${p.jetson.gpuArch} (sm ${p.jetson.computeCapability}), power mode ${p.jetson.powerMode ?? '?'}`] : []),
+    ...(p.gpu && !p.jetson ? [`gpu:      ${p.gpu}`] : []),
+    `runtimes: ${p.runtimes.map((r) => `${r.name} ${r.version ?? ''}`.trim()).join(', ') || 'none found'}`,
+    'precisions:',
+    ...p.precisions.map((s) => `  ${s.runtime.padEnd(18)} ${s.precision.padEnd(5)} ${s.runnable ? (s.fast ? 'fast' : 'runs') : 'NO  '}  ${s.why}`),
+  ];
+  return lines.join('\n');
+}
+
+function describeMeasure(r: MeasureResult): string {
+  const l = r.latencyMs;
+  return [
+    `${r.model} on ${r.device} (${r.runtime}, ${r.precisions.join('+')}): median ${l.median.toFixed(3)} ms`,
+    `  min ${l.min.toFixed(3)}  mean ${l.mean.toFixed(3)}  p90 ${l.p90.toFixed(3)}  p99 ${l.p99.toFixed(3)} ms, cv ${(r.cv * 100).toFixed(1)}%, ${r.runs} runs after ${r.warmup} warm-up`,
+    `  uploaded ${r.uploadedBytes} bytes, wall ${r.wallMs.toFixed(0)} ms for ${r.runnerMs.toFixed(0)} ms of timed runs`,
+    ...(r.unstable ? [`  UNSTABLE: ${r.unstableReasons.join('; ')}`] : []),
+  ].join('\n');
+}
+
+export function registerDeviceCommand(program: Command, ctx: CliContext): void {
+  const device = program.command('device').description('devices to measure on: this computer and SSH devices');
+
+  device
+    .command('add <name>')
+    .description('add an SSH device (connects once to check the host key and the login)')
+    .requiredOption('--host <host>', 'host name, address or ~/.ssh/config alias')
+    .option('--port <n>', 'SSH port', port)
+    .option('--user <user>', 'user name')
+    .option('--key <file>', 'private key file (its passphrase, if any, via ssh-agent)')
+    .option('--trust-fingerprint <SHA256:...>', 'accept this host key fingerprint for an unknown host')
+    .option('--work-dir <dir>', 'remote folder for Bitbench (default ~/.cache/bitbench)')
+    .action(async (name: string, opts: { host: string; port?: number; user?: string; key?: string; trustFingerprint?: string; workDir?: string }) => {
+      const result = await withLab(ctx, (lab) =>
+        lab.add(
+          { name, host: opts.host, port: opts.port, user: opts.user, keyFile: opts.key ? resolve(opts.key) : undefined, auth: opts.key ? ['agent', 'key'] : undefined, workDir: opts.workDir },
+          { trustFingerprint: opts.trustFingerprint },
+        ),
+      );
+      ctx.print(result, `added ${describeRecord(result.record)}\nhost key ${result.fingerprint}`);
+    });
+
+  device
+    .command('list')
+    .description('list devices')
+    .action(async () => {
+      const devices = await withLab(ctx, (lab) => lab.list());
+      ctx.print({ devices }, () => devices.map(describeRecord).join('\n'));
+    });
+
+  device
+    .command('probe [name]')
+    .description('probe a device: OS, CPU, GPU, Jetson power mode, runtimes, precisions it can run')
+    .action(async (name: string | undefined) => {
+      const target = name ?? LOCAL_DEVICE_NAME;
+      const probe = await withLab(ctx, (lab) => lab.probe(target));
+      ctx.print(probe, () => describeProbe(target, probe));
+    });
+
+  device
+    .command('measure <name> <model>')
+    .description('measure a model\'s latency on a device with the Node runner (onnxruntime-node)')
+    .option('--runs <n>', 'timed runs', positiveInt, 50)
+    .option('--warmup <n>', 'warm-up runs', positiveInt, 10)
+    .option('--duration-ms <n>', 'time for this long instead of a number of runs', positiveInt)
+    .option('--profile', 'also collect per-layer times (a profiled pass after the timed runs)')
+    .option('--latency-table <file>', 'write the per-layer latency table for `search --cost latency` (implies --profile)')
+    .option('--config <file>', 'a bit-width configuration to measure (needs the engine\'s QDQ export)')
+    .action(async (name: string, model: string, opts: { runs: number; warmup: number; durationMs?: number; profile?: boolean; latencyTable?: string; config?: string }) => {
+      if (opts.config) {
+        throw new BitbenchError('BAD_REQUEST', 'Measuring a configuration directly is not wired yet.', 'Export the configuration as a QDQ ONNX model and pass that file as MODEL.');
+      }
+      const modelPath = resolve(model);
+      const result = await withLab(ctx, (lab) =>
+        lab.measure(name, modelPath, { runs: opts.runs, warmup: opts.warmup, durationMs: opts.durationMs, profile: opts.profile === true || opts.latencyTable !== undefined }),
+      );
+      if (opts.latencyTable) {
+        if (!result.nodeMs) throw new BitbenchError('DEVICE_ERROR', 'The runner returned no per-layer profile.');
+        const info = await inspectModel(modelPath);
+        const { table } = buildLatencyTable({ layers: info.layers.map((l) => l.name), profiles: { [result.precisions.includes('INT8') ? 'W8A8' : 'FP32']: result.nodeMs }, endToEndMs: result.latencyMs.median });
+        writeFileSync(opts.latencyTable, JSON.stringify({ ...table, device: name, modelSha256: result.modelSha256 }, null, 2) + '\n');
+      }
+      ctx.print(result, () => describeMeasure(result));
+    });
+
+  device
+    .command('remove <name>')
+    .description('remove a device (its host key stays in known_hosts)')
+    .action(async (name: string) => {
+      const removed = await withLab(ctx, (lab) => lab.remove(name));
+      if (!removed) throw new BitbenchError('NOT_FOUND', `There is no device named "${name}".`, 'List devices with `bitbench device list`.');
+      ctx.print({ removed: name }, `removed ${name}`);
+    });
+
+  // Nested commands need the same no-exit, captured-output setup main.ts gives top-level ones.
+  for (const sub of device.commands) sub.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) }).showHelpAfterError();
+}

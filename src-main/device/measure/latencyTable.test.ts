@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { buildLatencyTable, correctLatencyTable, predictLatency, predictionError } from './latencyTable.js';
+
+describe('latency tables', () => {
+  const profiles = {
+    FP32: { conv1: 2, conv2: 4, relu: 1, fc: 1 },
+    W8A8: { conv1_quant: 1, conv2: 2, fc: 0.5 },
+  };
+
+  it('scales profiled node times so FP32 layers plus base equal the end-to-end median', () => {
+    const { table, scale } = buildLatencyTable({ layers: ['conv1', 'conv2', 'fc'], profiles, endToEndMs: 4 });
+    expect(scale).toBe(0.5);
+    expect(table.layers).toEqual({ conv1: { FP32: 1, W8A8: 0.5 }, conv2: { FP32: 2, W8A8: 1 }, fc: { FP32: 0.5, W8A8: 0.25 } });
+    expect(table.base).toBe(0.5);
+    expect(predictLatency(table, {})).toBe(4);
+    expect(predictLatency(table, { conv1: 'W8A8', conv2: 'W8A8', fc: 'W8A8' })).toBe(2.25);
+    expect(predictLatency(table, { conv1: 'W4A4' })).toBe(4); // unknown key falls back to FP32
+  });
+
+  it('corrects by the median measured/predicted ratio and reduces the error', () => {
+    const { table } = buildLatencyTable({ layers: ['conv1', 'conv2', 'fc'], profiles, endToEndMs: 4 });
+    const configs: Array<Record<string, string>> = [{}, { conv1: 'W8A8' }, { conv1: 'W8A8', conv2: 'W8A8', fc: 'W8A8' }];
+    const measured = [4.8, 4.2, 2.9];
+    const before = configs.map((c, i) => ({ predictedMs: predictLatency(table, c), measuredMs: measured[i] }));
+    const { table: fixed, factor } = correctLatencyTable(table, before);
+    expect(factor).toBeCloseTo(4.8 / 4, 10);
+    const after = configs.map((c, i) => ({ predictedMs: predictLatency(fixed, c), measuredMs: measured[i] }));
+    expect(predictionError(after)).toBeLessThan(predictionError(before));
+    expect(correctLatencyTable(table, []).factor).toBe(1);
+  });
+});

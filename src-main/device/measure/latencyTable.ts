@@ -1,0 +1,78 @@
+/**
+ * Per-layer latency tables from runtime profiles, in the format the search's latency cost model
+ * reads (src-main/engine/search/cost/latencyTable.ts): `{ base, layers: { layer: { FP32: ms, W8A8: ms } } }`.
+ *
+ * Profiled per-node times do not add up to the end-to-end time (the profiler adds overhead, the
+ * profile session fuses less than the timed one), so node times are scaled so that the FP32 layers
+ * plus `base` equal the measured end-to-end median. Later end-to-end measurements of configurations
+ * correct the table again (`correctLatencyTable`) until prediction and measurement agree.
+ */
+import type { LatencyTable } from '../../api/index.js';
+
+export interface ProfileInput {
+  /** Quantizable layer names (ModelInfo.layers[].name). */
+  layers: string[];
+  /** Per-node times by precision key ("FP32", "W8A8" ...), each from one profiled model. */
+  profiles: Record<string, Record<string, number>>;
+  /** Measured end-to-end median of the FP32 model (ms). */
+  endToEndMs: number;
+}
+
+/** Node names a QDQ-fused layer may carry in a profile (onnxruntime keeps or suffixes the name). */
+function nodeTime(nodeMs: Record<string, number>, layer: string): number | undefined {
+  return nodeMs[layer] ?? nodeMs[`${layer}_quant`] ?? nodeMs[`${layer}_fused`];
+}
+
+/** Builds the table; returns it with the scale applied to profiled times. */
+export function buildLatencyTable(input: ProfileInput): { table: LatencyTable; scale: number } {
+  const fp32 = input.profiles.FP32;
+  if (!fp32) throw new Error('an FP32 profile is needed to anchor the table');
+  const profiledTotal = Object.values(fp32).reduce((s, x) => s + x, 0);
+  const scale = profiledTotal > 0 ? input.endToEndMs / profiledTotal : 1;
+  const layerSet = new Set(input.layers);
+  const layers: LatencyTable['layers'] = {};
+  for (const layer of input.layers) {
+    const entry: Record<string, number> = {};
+    for (const [key, nodeMs] of Object.entries(input.profiles)) {
+      const t = nodeTime(nodeMs, layer);
+      if (t !== undefined) entry[key] = t * scale;
+    }
+    layers[layer] = entry;
+  }
+  const baseProfiled = Object.entries(fp32).filter(([n]) => !layerSet.has(n)).reduce((s, [, x]) => s + x, 0);
+  return { table: { base: baseProfiled * scale, layers }, scale };
+}
+
+/** A table's prediction for one configuration: base + each layer at its key (FP32 fallback). */
+export function predictLatency(table: LatencyTable, keys: Record<string, string>): number {
+  let total = table.base ?? 0;
+  for (const [layer, entries] of Object.entries(table.layers)) total += entries[keys[layer] ?? 'FP32'] ?? entries.FP32 ?? 0;
+  return total;
+}
+
+export interface Observation {
+  predictedMs: number;
+  measuredMs: number;
+}
+
+/**
+ * Corrects a table from end-to-end measurements: one multiplicative factor, the median ratio of
+ * measured to predicted (robust to one noisy point), applied to every entry and the base.
+ */
+export function correctLatencyTable(table: LatencyTable, observations: Observation[]): { table: LatencyTable; factor: number } {
+  const ratios = observations.filter((o) => o.predictedMs > 0).map((o) => o.measuredMs / o.predictedMs).sort((a, b) => a - b);
+  if (ratios.length === 0) return { table, factor: 1 };
+  const mid = ratios.length / 2;
+  const factor = ratios.length % 2 ? ratios[Math.floor(mid)] : (ratios[mid - 1] + ratios[mid]) / 2;
+  const layers: LatencyTable['layers'] = {};
+  for (const [layer, entries] of Object.entries(table.layers)) {
+    layers[layer] = Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, v * factor]));
+  }
+  return { table: { ...table, base: (table.base ?? 0) * factor, layers }, factor };
+}
+
+/** Mean absolute relative error of predictions against measurements. */
+export function predictionError(observations: Observation[]): number {
+  if (observations.length === 0) return 0;
+  return observations.reduce((s, o) => s + Math.abs(o.predictedMs - o.measuredMs) / o.measuredMs, 0) / observations.length;
+}
