@@ -5,7 +5,11 @@
  * one pre-quoted string; files move through SFTP.
  */
 import { readFileSync } from 'node:fs';
-import { Client, utils, type AnyAuthMethod, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+
+// ssh2 is CommonJS; plain Node's ESM loader does not see `utils` as a named export, so take both
+// values from the default export (works under Node, tsx and Vitest alike).
+const { Client, utils } = ssh2;
 import { BitbenchError } from '../../api/index.js';
 import type { SecretStore } from '../secrets.js';
 import { appendKnownHost, fingerprintSha256, keyTypeOfBlob, loadKnownHosts, verifyHostKey, type HostKeyVerdict } from './knownHosts.js';
