@@ -5,7 +5,7 @@
  * one pre-quoted string; files move through SFTP.
  */
 import { readFileSync } from 'node:fs';
-import ssh2, { type AnyAuthMethod, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import ssh2, { type Client as SshClient, type AnyAuthMethod, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 
 // ssh2 is CommonJS; plain Node's ESM loader does not see `utils` as a named export, so take both
 // values from the default export (works under Node, tsx and Vitest alike).
@@ -82,7 +82,7 @@ export class SshSession {
   private sftpChannel: Promise<SFTPWrapper> | null = null;
 
   constructor(
-    readonly client: Client,
+    readonly client: SshClient,
     readonly target: SshTarget,
     /** SHA256 fingerprint of the verified host key. */
     readonly fingerprint: string,
