@@ -5,6 +5,20 @@
  */
 import { BitbenchError } from '../../api/errors.js';
 
+/** sum_k<len x[a+k] * x[b+k], unrolled by four (the O(K^3) inner loop). */
+function dot(x: Float64Array, a: number, b: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += x[a + k] * x[b + k];
+    s1 += x[a + k + 1] * x[b + k + 1];
+    s2 += x[a + k + 2] * x[b + k + 2];
+    s3 += x[a + k + 3] * x[b + k + 3];
+  }
+  for (; k < len; k++) s0 += x[a + k] * x[b + k];
+  return s0 + s1 + s2 + s3;
+}
+
 /** Lower-triangular L with L L^T = A (row-major, A is n x n); throws when A is not positive definite. */
 export function cholesky(a: Float64Array, n: number): Float64Array {
   const l = new Float64Array(n * n);
@@ -17,9 +31,7 @@ export function cholesky(a: Float64Array, n: number): Float64Array {
     l[lj + j] = d;
     for (let i = j + 1; i < n; i++) {
       const li = i * n;
-      let s = a[li + j];
-      for (let k = 0; k < j; k++) s -= l[li + k] * l[lj + k];
-      l[li + j] = s / d;
+      l[li + j] = (a[li + j] - dot(l, li, lj, j)) / d;
     }
   }
   return l;
@@ -29,16 +41,16 @@ export function cholesky(a: Float64Array, n: number): Float64Array {
 export function invertLower(l: Float64Array, n: number): Float64Array {
   const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    const row = inv.subarray(i * n, i * n + i + 1);
-    row[i] = 1;
+    const ri = i * n;
+    inv[ri + i] = 1;
     for (let k = 0; k < i; k++) {
-      const c = l[i * n + k];
+      const c = l[ri + k];
       if (c === 0) continue;
       const rk = k * n;
-      for (let j = 0; j <= k; j++) row[j] -= c * inv[rk + j];
+      for (let j = 0; j <= k; j++) inv[ri + j] -= c * inv[rk + j];
     }
-    const d = l[i * n + i];
-    for (let j = 0; j <= i; j++) row[j] /= d;
+    const d = 1 / l[ri + i];
+    for (let j = 0; j <= i; j++) inv[ri + j] *= d;
   }
   return inv;
 }
@@ -62,4 +74,18 @@ export function upperCholeskyOfInverse(a: Float64Array, n: number): Float64Array
   const u = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = i; j < n; j++) u[i * n + j] = lhInv[j * n + i];
   return u;
+}
+
+/**
+ * Lower-triangular M with M^T M = A (the Cholesky factor in reversed order): row i of M involves only
+ * inputs 0..i, which is what quantizing columns first-to-last needs. With J A J = Lj Lj^T,
+ * M = J Lj^T J.
+ */
+export function reversedCholesky(a: Float64Array, n: number): Float64Array {
+  const reversed = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) reversed[i * n + j] = a[(n - 1 - i) * n + (n - 1 - j)];
+  const lj = cholesky(reversed, n);
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) m[i * n + j] = lj[(n - 1 - j) * n + (n - 1 - i)];
+  return m;
 }

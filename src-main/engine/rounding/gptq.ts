@@ -1,13 +1,19 @@
 /**
  * GPTQ rounding: quantize the columns of each row-group one at a time and push each column's
- * rounding error onto the columns not yet quantized, weighted by the inverse Gram matrix, so later
- * columns compensate (Frantar et al. 2022, "optimal brain quantization" one column at a time).
- * One pass, no iterations. Columns go in order of decreasing H_ii (act-order) by default, which
- * quantizes the most influential inputs first while there is most freedom left to compensate.
+ * rounding error onto the columns not yet quantized, so later columns compensate (Frantar et al.
+ * 2022). One pass, no iterations. Columns go in order of decreasing H_ii (act-order) by default,
+ * which quantizes the most influential inputs first while there is most freedom left to compensate.
+ *
+ * Computed in its nearest-plane form (GPTQ is Babai's nearest-plane algorithm on the lattice of the
+ * Gram matrix): with H = M^T M, M lower-triangular, the error of one row is sum_i (M e)_i^2 with
+ * e = w - s q, and column i is rounded to cancel row i given the errors already made:
+ *   q_i = round((w_i + sum_{j<i} M_ij e_j / M_ii) / s)
+ * This needs one Cholesky factorisation and no matrix inverse; gptq.test.ts checks it gives the
+ * same levels as the textbook update through the upper Cholesky factor of H^-1.
  */
 import { throwIfAborted } from '../runtime/abort.js';
 import { roundHalfEven, weightLevels } from '../quant/arithmetic.js';
-import { upperCholeskyOfInverse } from './cholesky.js';
+import { reversedCholesky } from './cholesky.js';
 import { groupWeight, ungroupLevels, type GramMatrices, type WeightLayout } from './layout.js';
 
 export interface GptqOptions {
@@ -46,19 +52,19 @@ export async function gptqRound(weight: Float32Array, weightDims: number[], gram
       meanDiag += hp[i * cols + i] / cols;
     }
     for (let i = 0; i < cols; i++) hp[i * cols + i] += damp * meanDiag;
-    const u = upperCholeskyOfInverse(hp, cols);
-    const row = new Float64Array(cols);
+    const m = reversedCholesky(hp, cols);
+    const err = new Float64Array(cols);
     for (let r = 0; r < rows; r++) {
       const o = g * rows + r;
       const s = w.scales[o];
-      for (let i = 0; i < cols; i++) row[i] = w.values[o * cols + order[i]];
       for (let i = 0; i < cols; i++) {
-        const q = s > 0 ? Math.min(qmax, Math.max(qmin, roundHalfEven(row[i] / s))) : 0;
+        const mi = i * cols;
+        let carry = 0;
+        for (let j = 0; j < i; j++) carry += m[mi + j] * err[j];
+        const target = w.values[o * cols + order[i]] + carry / m[mi + i];
+        const q = s > 0 ? Math.min(qmax, Math.max(qmin, roundHalfEven(target / s))) : 0;
         levels[o * cols + order[i]] = q;
-        const err = (row[i] - q * s) / u[i * cols + i];
-        if (err === 0) continue;
-        const ui = i * cols;
-        for (let j = i + 1; j < cols; j++) row[j] -= err * u[ui + j];
+        err[i] = w.values[o * cols + order[i]] - q * s;
       }
     }
     // Yield between groups so a long depthwise layer does not block the event loop.
