@@ -4,39 +4,13 @@
  * through this table, and every message from a renderer is validated against it before use.
  */
 import { z } from 'zod';
+import { AppInfo, DeviceSummary, RunSummary } from './summaries.js';
+import { ModelInfo } from './quant.js';
+import { Comparison, RunDetail } from './history.js';
+import { ReportModel } from './report.js';
+import { DataDescription, ExportedReport, MeasurementEvent, PointEvent, PreprocessSpec, ReportRequest, RunStatusEvent, SearchRequest, StartedJob } from './studio.js';
 
-export const RunSummary = z.object({
-  id: z.number().int(),
-  kind: z.enum(['search', 'benchmark', 'evaluate']),
-  status: z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled']),
-  title: z.string(),
-  modelName: z.string(),
-  deviceName: z.string(),
-  method: z.string().nullable(),
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-});
-export type RunSummary = z.infer<typeof RunSummary>;
-
-export const DeviceSummary = z.object({
-  name: z.string(),
-  kind: z.enum(['local', 'ssh']),
-  host: z.string().nullable(),
-  status: z.enum(['ready', 'unknown', 'unreachable', 'error']),
-  description: z.string(),
-});
-export type DeviceSummary = z.infer<typeof DeviceSummary>;
-
-export const AppInfo = z.object({
-  name: z.string(),
-  version: z.string(),
-  mode: z.enum(['desktop', 'web', 'cli']),
-  home: z.string(),
-  node: z.string(),
-  onnxruntime: z.string(),
-  platform: z.string(),
-});
-export type AppInfo = z.infer<typeof AppInfo>;
+export { AppInfo, DeviceSummary, RunSummary };
 
 const Empty = z.object({}).strict();
 
@@ -51,6 +25,25 @@ export const apiMethods = {
     output: z.object({ runs: z.array(RunSummary) }),
   },
   'devices.list': { input: Empty, output: z.object({ devices: z.array(DeviceSummary) }) },
+  'models.inspect': { input: z.object({ path: z.string().min(1) }).strict(), output: ModelInfo },
+  'models.upload': {
+    input: z.object({ fileName: z.string().min(1).max(255), base64: z.string().max(90_000_000) }).strict(),
+    output: z.object({ path: z.string() }),
+  },
+  'data.describe': { input: z.object({ spec: z.string().min(1), preprocess: PreprocessSpec.optional() }).strict(), output: DataDescription },
+  'demo.info': { input: Empty, output: z.object({ modelPath: z.string(), data: z.string(), calib: z.string(), preprocess: PreprocessSpec, provenance: z.string() }) },
+  'demo.start': { input: Empty, output: StartedJob },
+  'search.start': { input: SearchRequest, output: StartedJob },
+  'runs.get': { input: z.object({ id: z.number().int() }).strict(), output: RunDetail },
+  'runs.report': { input: z.object({ id: z.number().int() }).strict(), output: ReportModel.nullable() },
+  'runs.compare': {
+    input: z.object({ targets: z.array(z.object({ runId: z.number().int(), configurationId: z.number().int().optional() }).strict()).min(1).max(20) }).strict(),
+    output: Comparison,
+  },
+  'jobs.cancel': { input: z.object({ runId: z.number().int() }).strict(), output: z.object({ ok: z.boolean() }) },
+  'jobs.pause': { input: z.object({ runId: z.number().int() }).strict(), output: z.object({ ok: z.boolean() }) },
+  'jobs.resume': { input: z.object({ runId: z.number().int() }).strict(), output: StartedJob },
+  'reports.export': { input: ReportRequest, output: ExportedReport },
 } as const;
 
 export type ApiMethodName = keyof typeof apiMethods;
@@ -80,7 +73,7 @@ export const LogEvent = z.object({
 });
 export type LogEvent = z.infer<typeof LogEvent>;
 
-export const ApiEvent = z.discriminatedUnion('type', [ProgressEvent, LogEvent]);
+export const ApiEvent = z.discriminatedUnion('type', [ProgressEvent, LogEvent, PointEvent, MeasurementEvent, RunStatusEvent]);
 export type ApiEvent = z.infer<typeof ApiEvent>;
 
 /** Server-side implementation of the contract: one async function per method. */

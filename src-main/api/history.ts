@@ -4,7 +4,7 @@
  * API carries them, the UI and reports render them; nothing translates them on the way.
  */
 import { z } from 'zod';
-import { RunSummary } from './contract.js';
+import { RunSummary } from './summaries.js';
 import { QuantConfig } from './quant.js';
 
 /** The metrics of one evaluation of a configuration; null where the evaluation did not compute one. */

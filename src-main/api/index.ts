@@ -7,3 +7,4 @@ export * from './quant.js';
 export * from './history.js';
 export * from './device.js';
 export * from './report.js';
+export * from './studio.js';

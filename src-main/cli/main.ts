@@ -8,6 +8,7 @@ import { getVersions } from '../jobs/versions.js';
 import { CliContext, type CliIo } from './context.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerWebCommand } from './commands/web.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerSearchCommand } from './commands/search.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerInspectCommand } from './commands/inspect.js';
@@ -32,6 +33,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerInfoCommand(program, ctx);
   registerWebCommand(program, ctx);
+  registerDemoCommand(program, ctx);
   registerSearchCommand(program, ctx);
   registerRunsCommand(program, ctx);
   registerInspectCommand(program, ctx);

@@ -3,14 +3,20 @@
  * mode and the CLI. Transports only validate and forward; all behaviour lives here and below.
  */
 import type { ApiHandlers } from '../api/index.js';
+import { DeviceLab } from '../device/deviceLab.js';
 import { EventHub } from './events.js';
+import { builtInExecutors } from './executors/index.js';
+import { createStudioSearchExecutor } from './executors/studioSearch.js';
 import { HistoryService } from './historyService.js';
+import { createStudioHandlers } from './studio/studioHandlers.js';
 import { prepareHome, type HomeLayout } from './home.js';
 import { getVersions } from './versions.js';
 
 export interface BackendOptions {
   home: string;
   mode: 'desktop' | 'web' | 'cli';
+  /** Web mode serves exported reports under this URL prefix. */
+  reportUrlPrefix?: string;
 }
 
 export interface Backend {
@@ -19,6 +25,8 @@ export interface Backend {
   home: HomeLayout;
   /** Runs, results and jobs (the database opens on first use). */
   history: HistoryService;
+  /** Devices: this computer and the SSH devices of the lab. */
+  lab: DeviceLab;
   close(): Promise<void>;
 }
 
@@ -27,7 +35,9 @@ export function createBackend(options: BackendOptions): Backend {
   const home = prepareHome(options.home);
   const events = new EventHub();
   const versions = getVersions();
-  const history = new HistoryService(home.database, events);
+  const lab = new DeviceLab({ home: home.root });
+  const studioSearch = createStudioSearchExecutor({ events, artifactsDir: home.artifacts, lab });
+  const history = new HistoryService(home.database, events, [studioSearch, ...builtInExecutors]);
 
   const handlers: ApiHandlers = {
     'app.info': async () => ({
@@ -51,7 +61,18 @@ export function createBackend(options: BackendOptions): Backend {
         },
       ],
     }),
+    ...createStudioHandlers({ home, history, lab, reportUrlPrefix: options.reportUrlPrefix ?? null }),
   };
 
-  return { handlers, events, home, history, close: () => history.close() };
+  return {
+    handlers,
+    events,
+    home,
+    history,
+    lab,
+    close: async () => {
+      await history.close();
+      await lab.close();
+    },
+  };
 }

@@ -63,6 +63,11 @@ export class HistoryService {
     return { runId, jobId: jobIdOf(runId) };
   }
 
+  /** Resolves when a run started here in the background has stopped (at once if it is not running here). */
+  async waitFor(runId: number): Promise<void> {
+    await this.background.get(runId);
+  }
+
   pause(runId: number): boolean {
     return this.runner?.pause(runId) ?? false;
   }

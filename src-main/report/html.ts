@@ -93,7 +93,7 @@ ${renderParetoChart({ front: model.front, compared: model.compared, costAxisName
 <h2>Bit-width per layer (weights / activations)</h2>
 <div class="legend">${legend}<span><i style="background:#c0392b;border-radius:50%"></i>differs from the first fixed baseline</span></div>
 ${renderLayerBitsChart(model.layers, model.compared)}
-${latency ? `<h2>Latency</h2>${latency}<p class="note">Whiskers: min to p99. Box: median to p90. Bar: mean.</p>` : ''}
+${latency ? `<h2>Latency</h2>${latency}<p class="note">Whiskers: min to p99 (an arrow where p99 is off the scale). Box: median to p90. Bar: mean.</p>` : ''}
 <h2>How it was measured</h2>
 <ul class="summary">${model.measurementNotes.map((s) => `<li>${e(s)}</li>`).join('')}</ul>
 <h2>Setup</h2>

@@ -39,7 +39,11 @@ export function renderParetoChart(input: ParetoChartInput): string {
     parts.push(`<line x1="${M.left}" x2="${width - M.right}" y1="${y(t)}" y2="${y(t)}" class="grid"/>`);
     parts.push(`<text x="${M.left - 8}" y="${y(t) + 4}" text-anchor="end" class="tick">${(t * 100).toFixed(1)}%</text>`);
   }
-  for (const t of x.ticks(useLog ? 5 : 6)) {
+  // Log axes get many ticks from d3; keep at most six, evenly spread, so labels never collide.
+  const allTicks = x.ticks(6);
+  const stride = Math.max(1, Math.ceil(allTicks.length / 6));
+  const xTicks = useLog ? allTicks.filter((_, i) => i % stride === 0) : allTicks;
+  for (const t of xTicks) {
     parts.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${height - M.bottom}" y2="${height - M.bottom + 5}" class="axis"/>`);
     parts.push(`<text x="${x(t)}" y="${height - M.bottom + 18}" text-anchor="middle" class="tick">${escapeXml(formatCost(t, input.costAxisName))}</text>`);
   }
