@@ -36,7 +36,7 @@ function call<T>(fn: (cb: (err: Error | null | undefined, value?: T) => void) =>
 }
 
 /** Sends bytes [from, size) of the local file to the remote handle, IN_FLIGHT writes at a time. */
-async function sendRange(sftp: SFTPWrapper, handle: Buffer, localPath: string, from: number, size: number, onBytes: (n: number) => void): Promise<void> {
+async function sendRange(sftp: SFTPWrapper, handle: Buffer, localPath: string, from: number, size: number, onBytes: (n: number) => void, lost: Promise<never>): Promise<void> {
   const file = await open(localPath, 'r');
   try {
     let next = from;
@@ -49,7 +49,7 @@ async function sendRange(sftp: SFTPWrapper, handle: Buffer, localPath: string, f
         const buf = Buffer.allocUnsafe(length);
         await file.read(buf, 0, length, position);
         try {
-          await call<void>((cb) => sftp.write(handle, buf, 0, length, position, (err) => cb(err)));
+          await Promise.race([call<void>((cb) => sftp.write(handle, buf, 0, length, position, (err) => cb(err))), lost]);
           onBytes(length);
         } catch (error) {
           failed ??= error as Error;
@@ -76,12 +76,18 @@ export async function uploadArtifact(session: SshSession, workspace: RemoteWorks
   const partSize = await statSize(sftp, part);
   const resumedFrom = partSize !== null && partSize <= size ? Math.max(0, partSize - WINDOW) : 0;
   let uploadedBytes = 0;
+  // SFTP requests in flight when the link dies never call back; the connection's close ends them.
+  let removeClose = (): void => undefined;
+  const lost = new Promise<never>((_, reject) => {
+    removeClose = session.onClose(() => reject(new Error('connection closed')));
+  });
+  lost.catch(() => undefined);
   try {
-    const handle = await call<Buffer>((cb) => sftp.open(part, resumedFrom > 0 ? 'r+' : 'w', cb));
+    const handle = await Promise.race([call<Buffer>((cb) => sftp.open(part, resumedFrom > 0 ? 'r+' : 'w', cb)), lost]);
     try {
-      await sendRange(sftp, handle, localPath, resumedFrom, size, (n) => (uploadedBytes += n));
+      await sendRange(sftp, handle, localPath, resumedFrom, size, (n) => (uploadedBytes += n), lost);
     } finally {
-      await call<void>((cb) => sftp.close(handle, (err) => cb(err))).catch(() => undefined);
+      if (!session.closed) await call<void>((cb) => sftp.close(handle, (err) => cb(err))).catch(() => undefined);
     }
   } catch (error) {
     if (session.closed) {
@@ -93,6 +99,8 @@ export async function uploadArtifact(session: SshSession, workspace: RemoteWorks
       );
     }
     throw new BitbenchError('DEVICE_ERROR', `Uploading ${what} to ${session.target.device} failed: ${(error as Error).message}`, 'Check free space and permissions in the device work folder.', { cause: error });
+  } finally {
+    removeClose();
   }
 
   // A file truncated or corrupted on the device must never be renamed into the cache.
