@@ -173,6 +173,14 @@ export class QuantSimulator {
     return result;
   }
 
+  /**
+   * Builds (and caches) the session of a configuration without evaluating it: a search can prepare
+   * its next configurations ahead, and the benchmark measures the cost of switching.
+   */
+  async prepare(config: QuantConfig): Promise<void> {
+    await this.session(this.validateConfig(config));
+  }
+
   /** Seconds the FP32 model took on the same batches (measured when the reference was computed). */
   referenceSeconds(data: Dataset, start = 0, count = data.size): number | null {
     return this.references.get(`${data.sha256}:${start}:${count}`)?.seconds ?? null;
