@@ -5,7 +5,7 @@
  */
 import type { BitPair, LayerInfo, QuantConfig, QuantizerGroup, ReportConfigRow, ReportModel, RunDetail, StoredMeasurement } from '../api/index.js';
 import { formatBitPair } from '../api/index.js';
-import { formatBytes, formatCount, formatMs, formatPercent } from './format.js';
+import { formatBytes, formatCount, formatMs, formatPercent } from '../api/present/format.js';
 
 /** The parts of a stored studio search result a report reads (see jobs/executors/studioSearch.ts). */
 export interface SearchRunResultView {

@@ -3,11 +3,11 @@
  * resource, so it opens anywhere and prints cleanly (the PDF is this page printed by Chromium).
  */
 import type { ReportConfigRow, ReportModel } from '../api/index.js';
-import { renderLatencyChart } from './charts/latencyChart.js';
-import { BIT_LEGEND, renderLayerBitsChart } from './charts/layerBitsChart.js';
-import { renderParetoChart } from './charts/paretoChart.js';
-import { escapeXml as e } from './escape.js';
-import { formatBytes, formatCost, formatCount, formatDb, formatMs, formatPercent } from './format.js';
+import { renderLatencyChart } from '../api/present/latencyChart.js';
+import { BIT_LEGEND, renderLayerBitsChart } from '../api/present/layerBitsChart.js';
+import { renderParetoChart } from '../api/present/paretoChart.js';
+import { escapeXml as e } from '../api/present/escape.js';
+import { formatBytes, formatCost, formatCount, formatDb, formatMs, formatPercent } from '../api/present/format.js';
 
 const STYLE = `
 :root { color-scheme: light; --text:#1b1f27; --muted:#5d6575; --border:#d9dde4; --accent:#2f5bd3; --ok:#1f9d55; --bad:#c0392b; }

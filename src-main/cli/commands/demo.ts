@@ -4,7 +4,7 @@
  * W8A8/W4A8/W4A4, keeps it in the history and writes an HTML report. Progress goes to stderr.
  */
 import type { Command } from 'commander';
-import { formatPercent, formatMs } from '../../report/format.js';
+import { formatPercent, formatMs } from '../../api/present/format.js';
 import { startSearch } from '../../jobs/studio/studioHandlers.js';
 import { demoSearchRequest } from '../../jobs/studio/demo.js';
 import type { CliContext } from '../context.js';

@@ -3,9 +3,9 @@
  * from median to p90, the mean as a tick; unstable measurements drawn hatched and labelled.
  */
 import { scaleLinear } from 'd3-scale';
-import type { ReportConfigRow } from '../../api/index.js';
-import { escapeXml } from '../escape.js';
-import { formatMs } from '../format.js';
+import type { ReportConfigRow } from '../report.js';
+import { escapeXml } from './escape.js';
+import { formatMs } from './format.js';
 
 export function renderLatencyChart(rows: ReportConfigRow[], width = 720): string {
   const measured = rows.filter((r) => r.latency !== null);

@@ -3,9 +3,9 @@
  * points, fixed baselines and FP32 as labelled reference markers, the chosen point highlighted.
  */
 import { scaleLinear, scaleLog } from 'd3-scale';
-import type { ReportConfigRow } from '../../api/index.js';
-import { escapeXml } from '../escape.js';
-import { formatCost } from '../format.js';
+import type { ReportConfigRow } from '../report.js';
+import { escapeXml } from './escape.js';
+import { formatCost } from './format.js';
 
 export interface ParetoChartInput {
   front: ReportConfigRow[];

@@ -3,8 +3,9 @@
  * each cell showing weight and activation bits with a colour per bit-width; a difference marker
  * where the mixed configuration departs from the first fixed one.
  */
-import type { BitPair, ReportConfigRow } from '../../api/index.js';
-import { escapeXml } from '../escape.js';
+import type { BitPair } from '../quant.js';
+import type { ReportConfigRow } from '../report.js';
+import { escapeXml } from './escape.js';
 
 const BIT_COLOURS: Record<string, string> = {
   '2': '#b4232a', '3': '#d9592b', '4': '#e9a23b', '5': '#d7c94b', '6': '#9dc35b', '8': '#4a9d6e', '16': '#2f6f9e', float: '#7a7f8c',
