@@ -24,6 +24,7 @@ import { SqnrAccumulator, countCorrect } from '../evaluate/metrics.js';
 import type { ExportManifest } from '../export/manifest.js';
 import { buildQdqModel, type QdqBuildResult } from './qdqGraph.js';
 import type { QuantPlan } from './plan.js';
+import { SessionCache } from './sessionCache.js';
 
 export interface EvaluationResult {
   /** Output SQNR against FP32 in dB (Infinity for the FP32 model itself). */
@@ -75,7 +76,7 @@ interface Reference {
 const SESSION_CACHE_SIZE = 12;
 
 export class QuantSimulator {
-  private readonly sessions = new Map<string, ort.InferenceSession>();
+  private readonly sessions = new SessionCache(SESSION_CACHE_SIZE);
   private readonly references = new Map<string, Reference>();
   private readonly weightCache = new Map<string, QuantizedWeight>();
   private readonly rangeCache = new Map<string, { lo: number; hi: number }>();
@@ -137,7 +138,7 @@ export class QuantSimulator {
     const reference = await this.reference(data, start, count, options.signal);
     const t0 = performance.now();
     const built = options.taps ? this.build(parsed) : null;
-    const session = options.taps ? await this.tapSession(built!) : await this.session(parsed);
+    const session = options.taps ? await this.tapSession(built!) : await this.borrowSession(parsed);
     const fp32Taps = options.taps ? await this.fp32TapSession() : null;
     const layerNames = this.loaded.placement.layers.map((l) => l.node.name);
     const tapAcc = new Map(layerNames.map((n) => [n, new SqnrAccumulator()]));
@@ -166,7 +167,7 @@ export class QuantSimulator {
       if (options.taps) {
         await session.release();
         await fp32Taps?.release();
-      }
+      } else await this.sessions.giveBack(session);
     }
     const result: EvaluationResult = { sqnrDb: sqnr.db, accuracy: data.hasLabels ? correct / count : null, samples: count, seconds: (performance.now() - t0) / 1000 };
     if (options.taps) result.layerSqnrDb = Object.fromEntries([...tapAcc].map(([k, v]) => [k, v.db]));
@@ -178,7 +179,7 @@ export class QuantSimulator {
    * its next configurations ahead, and the benchmark measures the cost of switching.
    */
   async prepare(config: QuantConfig): Promise<void> {
-    await this.session(this.validateConfig(config));
+    await this.sessions.giveBack(await this.borrowSession(this.validateConfig(config)));
   }
 
   /** Seconds the FP32 model took on the same batches (measured when the reference was computed). */
@@ -375,22 +376,8 @@ export class QuantSimulator {
     return JSON.stringify([config.calibration ?? this.options.calibrationMethod, config.rounding === 'nearest' ? 'n' : this.roundingVersion, groups]);
   }
 
-  private async session(config: QuantConfig): Promise<ort.InferenceSession> {
-    const key = this.sessionKey(config);
-    const cached = this.sessions.get(key);
-    if (cached) {
-      this.sessions.delete(key);
-      this.sessions.set(key, cached); // most recently used last
-      return cached;
-    }
-    const session = await createSession(this.build(config).model, { threads: this.options.threads });
-    this.sessions.set(key, session);
-    while (this.sessions.size > SESSION_CACHE_SIZE) {
-      const [oldestKey, oldest] = this.sessions.entries().next().value!;
-      this.sessions.delete(oldestKey);
-      await oldest.release();
-    }
-    return session;
+  private borrowSession(config: QuantConfig): Promise<ort.InferenceSession> {
+    return this.sessions.borrow(this.sessionKey(config), async () => createSession(this.build(config).model, { threads: this.options.threads }));
   }
 
   private async tapSession(built: QdqBuildResult): Promise<ort.InferenceSession> {
@@ -406,9 +393,7 @@ export class QuantSimulator {
   }
 
   private async dropSessions(): Promise<void> {
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    for (const s of all) await s.release();
+    await this.sessions.clear();
   }
 
   private async reference(data: Dataset, start: number, count: number, signal: AbortSignal | undefined): Promise<Reference> {
