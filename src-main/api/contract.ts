@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { AppInfo, DeviceSummary, RunSummary } from './summaries.js';
 import { ModelInfo } from './quant.js';
+import { DeviceRecord, MeasureResult, ProbeResult } from './device.js';
 import { Comparison, RunDetail } from './history.js';
 import { ReportModel } from './report.js';
 import { DataDescription, ExportedReport, MeasurementEvent, PointEvent, PreprocessSpec, ReportRequest, RunStatusEvent, SearchRequest, StartedJob } from './studio.js';
@@ -44,6 +45,30 @@ export const apiMethods = {
   'jobs.pause': { input: z.object({ runId: z.number().int() }).strict(), output: z.object({ ok: z.boolean() }) },
   'jobs.resume': { input: z.object({ runId: z.number().int() }).strict(), output: StartedJob },
   'reports.export': { input: ReportRequest, output: ExportedReport },
+  'devices.add': {
+    input: z
+      .object({
+        name: z.string().min(1).max(80).regex(/^[\w.@ -]+$/, 'letters, digits, spaces and . _ - @ only'),
+        host: z.string().min(1).max(255),
+        port: z.number().int().min(1).max(65535).optional(),
+        user: z.string().max(64).optional(),
+        keyFile: z.string().max(4096).optional(),
+        /** Kept in memory (or the OS keychain in the desktop app), never written in plain text. */
+        password: z.string().max(1024).optional(),
+        trustFingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]+$/).optional(),
+      })
+      .strict(),
+    output: z.discriminatedUnion('status', [
+      z.object({ status: z.literal('added'), device: DeviceRecord, fingerprint: z.string() }),
+      z.object({ status: z.literal('needs-trust'), fingerprint: z.string(), keyType: z.string(), message: z.string() }),
+    ]),
+  },
+  'devices.probe': { input: z.object({ name: z.string().min(1) }).strict(), output: ProbeResult },
+  'devices.measure': {
+    input: z.object({ name: z.string().min(1), modelPath: z.string().min(1), runs: z.number().int().min(3).max(10_000).optional(), warmup: z.number().int().min(0).max(1000).optional() }).strict(),
+    output: MeasureResult,
+  },
+  'devices.remove': { input: z.object({ name: z.string().min(1) }).strict(), output: z.object({ ok: z.boolean() }) },
 } as const;
 
 export type ApiMethodName = keyof typeof apiMethods;

@@ -8,6 +8,7 @@ import { EventHub } from './events.js';
 import { builtInExecutors } from './executors/index.js';
 import { createStudioSearchExecutor } from './executors/studioSearch.js';
 import { HistoryService } from './historyService.js';
+import { createDeviceHandlers } from './studio/deviceHandlers.js';
 import { createStudioHandlers } from './studio/studioHandlers.js';
 import { prepareHome, type HomeLayout } from './home.js';
 import { getVersions } from './versions.js';
@@ -50,17 +51,7 @@ export function createBackend(options: BackendOptions): Backend {
       platform: `${process.platform}-${process.arch}`,
     }),
     'runs.list': async (input) => ({ runs: history.listRuns({ limit: input.limit ?? 50 }) }),
-    'devices.list': async () => ({
-      devices: [
-        {
-          name: 'this computer',
-          kind: 'local',
-          host: null,
-          status: 'ready',
-          description: `${process.platform}-${process.arch}, onnxruntime-node ${versions.onnxruntime}`,
-        },
-      ],
-    }),
+    ...createDeviceHandlers(lab, versions.onnxruntime),
     ...createStudioHandlers({ home, history, lab, reportUrlPrefix: options.reportUrlPrefix ?? null }),
   };
 

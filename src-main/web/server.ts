@@ -43,6 +43,16 @@ const MIME: Record<string, string> = {
 };
 
 
+/** Where web mode serves exported reports; the backend builds download URLs with it. */
+export const REPORTS_PREFIX = '/api/reports/';
+
+const REPORT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.pdf': 'application/pdf',
+  '.csv': 'text/csv; charset=utf-8',
+  '.json': 'application/json',
+};
+
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export function isLoopback(host: string): boolean {
@@ -111,11 +121,30 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return sendJson(res, 200, result);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
+    if (url.pathname.startsWith(REPORTS_PREFIX)) return serveReport(res, decodeURIComponent(url.pathname.slice(REPORTS_PREFIX.length)));
     const extraHeaders: Record<string, string> = {};
     if (token !== null && url.searchParams.get('token')) {
       extraHeaders['Set-Cookie'] = `bitbench_token=${token}; HttpOnly; SameSite=Strict; Path=/`;
     }
     return serveStatic(res, url.pathname, extraHeaders);
+  }
+
+  /** Exported reports, by file name only (no folders), as downloads. */
+  async function serveReport(res: ServerResponse, name: string): Promise<void> {
+    if (!/^[\w.-]+$/.test(name)) return sendText(res, 400, 'Bad report name.');
+    let data: Buffer;
+    try {
+      data = await readFile(join(options.backend.home.reports, name));
+    } catch {
+      return sendText(res, 404, 'No such report; export it again.');
+    }
+    res.writeHead(200, {
+      'Content-Type': REPORT_TYPES[extname(name)] ?? 'application/octet-stream',
+      'Content-Disposition': `attachment; filename="${name}"`,
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.end(data);
   }
 
   async function serveStatic(res: ServerResponse, pathname: string, extraHeaders: Record<string, string>): Promise<void> {

@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBackend } from '../../jobs/backend.js';
-import { isLoopback, startWebServer } from '../../web/server.js';
+import { isLoopback, REPORTS_PREFIX, startWebServer } from '../../web/server.js';
 import type { CliContext } from '../context.js';
 
 export function parsePort(value: string): number {
@@ -25,7 +25,7 @@ export function registerWebCommand(program: Command, ctx: CliContext): void {
     .option('--host <address>', 'address to bind; anything but loopback requires the printed token', '127.0.0.1')
     .option('--token <token>', 'access token to require (generated when binding beyond loopback)')
     .action(async (opts: { port: number; host: string; token?: string }) => {
-      const backend = createBackend({ home: ctx.homeDir, mode: 'web' });
+      const backend = createBackend({ home: ctx.homeDir, mode: 'web', reportUrlPrefix: REPORTS_PREFIX });
       const server = await startWebServer({ backend, rendererDir: defaultRendererDir(), host: opts.host, port: opts.port, token: opts.token });
       ctx.print({ url: server.url, openUrl: server.openUrl, home: backend.home.root }, () =>
         [
