@@ -55,11 +55,12 @@ describe('job runner', () => {
     expect(baseline?.sizeBytes).toBeGreaterThan(0);
     expect(seen.some((e) => e.type === 'progress' && e.jobId === `run-${runId}` && e.phase === 'sensitivity')).toBe(true);
     expect(detail.progress?.phase).toBeTruthy();
+    expect(seen.filter((e) => e.type === 'run').map((e) => e.type === 'run' && e.status)).toEqual(['running', 'done']);
     await expect(runner.run(runId)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it('pauses partway, keeps finished work, and resumes without redoing it', async () => {
-    const { store, events, runner } = setup();
+    const { store, events, runner, seen } = setup();
     const straight = createSyntheticSearchRun(store, settings);
     await runner.run(straight);
     const straightResult = store.runs.get(straight)!.result as SearchResult;
@@ -73,6 +74,12 @@ describe('job runner', () => {
     expect(store.runs.get(runId)).toMatchObject({ status: 'paused', ownerPid: null, finishedAt: null });
 
     expect(await runner.run(runId)).toBe('done');
+    expect(seen.filter((e) => e.type === 'run' && e.runId === runId)).toEqual([
+      { type: 'run', runId, status: 'running' },
+      { type: 'run', runId, status: 'paused' },
+      { type: 'run', runId, status: 'running', message: 'resumed from paused' },
+      { type: 'run', runId, status: 'done' },
+    ]);
     const resumed = store.runs.get(runId)!.result as SearchResult;
     // The second attempt ran only what the first had not finished, and the total is what an
     // uninterrupted search runs: nothing lost, nothing computed twice.

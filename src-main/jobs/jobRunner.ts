@@ -52,10 +52,12 @@ export class JobRunner {
     this.active.set(runId, controller);
     this.store.runs.claim(runId, this.pid);
     const claimed = this.store.runs.get(runId)!;
+    this.status(runId, 'running', run.status === 'queued' ? undefined : `resumed from ${run.status}`);
     try {
       const outcome = await executor.execute(this.contextFor(claimed, controller.signal));
       this.finishDone(runId, claimed, outcome);
       this.log(runId, 'info', `Run ${runId} finished.`);
+      this.status(runId, 'done');
       return 'done';
     } catch (error) {
       const reason = controller.signal.aborted ? (controller.signal.reason as StopReason | undefined) : undefined;
@@ -63,11 +65,13 @@ export class JobRunner {
         const status = reason === 'pause' ? 'paused' : 'cancelled';
         this.store.runs.finish(runId, status);
         this.log(runId, 'info', `Run ${runId} ${status}; finished work is kept.`);
+        this.status(runId, status);
         return status;
       }
       const info = toErrorInfo(error);
       this.store.runs.finish(runId, 'failed', { error: info });
       this.log(runId, 'error', `Run ${runId} failed: ${info.message}`);
+      this.status(runId, 'failed', info.message);
       throw error;
     } finally {
       this.active.delete(runId);
@@ -142,6 +146,10 @@ export class JobRunner {
       total: progress.total,
       etaSeconds: progress.etaSeconds ?? null,
     });
+  }
+
+  private status(runId: number, status: RunSummary['status'], message?: string): void {
+    this.events.publish({ type: 'run', runId, status, ...(message === undefined ? {} : { message }) });
   }
 
   private log(runId: number, level: 'info' | 'warn' | 'error', message: string): void {
