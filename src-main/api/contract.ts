@@ -22,7 +22,15 @@ const Empty = z.object({}).strict();
 export const apiMethods = {
   'app.info': { input: Empty, output: AppInfo },
   'runs.list': {
-    input: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    input: z
+      .object({
+        limit: z.number().int().min(1).max(1000).optional(),
+        /** Only runs of this model (file name or content hash). */
+        model: z.string().min(1).max(500).optional(),
+        /** Only runs on this device. */
+        device: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
     output: z.object({ runs: z.array(RunSummary) }),
   },
   'devices.list': { input: Empty, output: z.object({ devices: z.array(DeviceSummary) }) },

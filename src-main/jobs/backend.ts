@@ -50,7 +50,7 @@ export function createBackend(options: BackendOptions): Backend {
       onnxruntime: versions.onnxruntime,
       platform: `${process.platform}-${process.arch}`,
     }),
-    'runs.list': async (input) => ({ runs: history.listRuns({ limit: input.limit ?? 50 }) }),
+    'runs.list': async (input) => ({ runs: history.listRuns({ limit: input.limit ?? 50, model: input.model, device: input.device }) }),
     ...createDeviceHandlers(lab, versions.onnxruntime),
     ...createStudioHandlers({ home, history, lab, reportUrlPrefix: options.reportUrlPrefix ?? null }),
   };

@@ -77,10 +77,11 @@ describe('crash and resume', () => {
     cleanups.unshift(() => store.close());
     await waitFor('two finished evaluations', () => (store.results.countEvaluations(runId) >= 2 ? true : undefined));
 
-    // While its owner lives, another process must not take the run over.
-    const refused = await runCli(['--home', home, 'runs', 'resume', String(runId)]);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(new RegExp(`still running in process ${child.pid}`));
+    // While its owner lives, no other process may take the run over.
+    await expect(new JobRunner(store, new EventHub(), builtInExecutors).run(runId)).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining(`still running in process ${child.pid}`),
+    });
 
     await waitFor('a third of the evaluations', () => (store.results.countEvaluations(runId) >= expected.evaluations / 3 ? true : undefined));
     child.kill('SIGKILL');

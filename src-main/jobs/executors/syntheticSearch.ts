@@ -71,7 +71,7 @@ export class SyntheticEvaluator implements SearchEvaluator {
 
   async evaluate(config: QuantConfig, split: SearchSplit, options: EvaluateOptions = {}): Promise<EvaluationResult> {
     if (this.delayMs > 0) await sleep(this.delayMs, options.signal);
-    let noise = 1e-9;
+    let noise = 0;
     this.info.groups.forEach((group, i) => {
       const pair = config.groups[group.id];
       if (!pair) return;
@@ -79,7 +79,8 @@ export class SyntheticEvaluator implements SearchEvaluator {
       if (pair.w !== null) noise += sensitivity * 4 ** -pair.w;
       if (pair.a !== null) noise += 0.5 * sensitivity * 4 ** -pair.a;
     });
-    const sqnrDb = -10 * Math.log10(noise);
+    // Like the real engine, FP32 compared with itself has no noise at all: infinite SQNR.
+    const sqnrDb = noise === 0 ? Infinity : -10 * Math.log10(noise);
     const accuracy = split === 'validation' ? Math.max(0, 0.92 - 0.5 * noise) : null;
     if (this.computeLog) appendFileSync(this.computeLog, `${JSON.stringify({ split, limit: options.limit ?? null, groups: config.groups })}\n`);
     return { sqnrDb, accuracy };
