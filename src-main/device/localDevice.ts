@@ -66,8 +66,10 @@ export class LocalDevice implements MeasurableDevice {
     const profileDir = request.profile ? mkdtempSync(join(tmpdir(), 'bitbench-prof-')) : undefined;
     try {
       const args = nodeRunnerArgs(modelPath, request, { ort: localPackageDir('onnxruntime-node'), profileDir });
+      const before = await this.readState();
       const r = await run(process.execPath, [NODE_RUNNER_PATH, ...args], signal);
-      return { output: parseRunnerOutput(r.stdout, r.stderr, this.name), uploadedBytes: 0 };
+      const output = parseRunnerOutput(r.stdout, r.stderr, this.name);
+      return { output, before, after: await this.readState(), uploadedBytes: 0 };
     } finally {
       if (profileDir) rmSync(profileDir, { recursive: true, force: true });
     }

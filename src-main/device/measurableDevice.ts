@@ -2,8 +2,11 @@
 import type { DeviceState, ProbeResult } from '../api/index.js';
 import type { RunnerOutput, RunnerRequest } from './runners/nodeRunner.js';
 
+/** One runner invocation with the device state read right before and right after it. */
 export interface RunnerRun {
   output: RunnerOutput;
+  before: DeviceState;
+  after: DeviceState;
   /** Bytes sent to the device for this run (model, runner, runtime); 0 when all were cached. */
   uploadedBytes: number;
 }

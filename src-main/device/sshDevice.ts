@@ -7,11 +7,11 @@ import { posix } from 'node:path';
 import { BitbenchError, type DeviceRecord, type DeviceState, type ProbeResult } from '../api/index.js';
 import { provisionNodeRuntime, type NodeRuntime } from './deploy/provisionNodeRuntime.js';
 import { RemoteWorkspace } from './deploy/remoteWorkspace.js';
-import { uploadArtifact } from './deploy/uploadArtifact.js';
+import { checkFinishedUploads, finishUploadsCommand, transferArtifact, uploadArtifact, type UploadResult } from './deploy/uploadArtifact.js';
 import type { MeasurableDevice, RunnerRun } from './measurableDevice.js';
 import { buildProbeResult } from './probe/buildProbeResult.js';
 import { parseDeviceState } from './probe/parseState.js';
-import { PROBE_SCRIPT, STATE_SCRIPT, splitSections } from './probe/probeScript.js';
+import { PROBE_SCRIPT, STATE_SCRIPT, sectionMarker, sectionsWithPrefix, splitSections, stateScript } from './probe/probeScript.js';
 import { NODE_RUNNER_PATH, nodeRunnerArgs, parseRunnerOutput, type RunnerRequest } from './runners/nodeRunner.js';
 import type { SshConnectionPool } from './ssh/connectionPool.js';
 import { shellCommand } from './ssh/shellQuote.js';
@@ -53,10 +53,8 @@ export class SshDevice implements MeasurableDevice {
   }
 
   /** Uploads a local file by content hash (resumable); returns its remote path and the bytes sent. */
-  async upload(localPath: string, what: string): Promise<{ remotePath: string; uploadedBytes: number }> {
-    const s = await this.session();
-    const up = await uploadArtifact(s, this.workspace, localPath, what);
-    return { remotePath: up.remotePath, uploadedBytes: up.uploadedBytes };
+  async upload(localPath: string, what: string): Promise<UploadResult> {
+    return uploadArtifact(await this.session(), this.workspace, localPath, what);
   }
 
   async runNodeRunner(modelPath: string, request: RunnerRequest, signal?: AbortSignal): Promise<RunnerRun> {
@@ -70,37 +68,51 @@ export class SshDevice implements MeasurableDevice {
       uploadedBytes += runtime.uploadedBytes;
       this.runtime.set(s, runtime);
     }
-    const runner = await uploadArtifact(s, this.workspace, NODE_RUNNER_PATH, 'the Node runner');
-    const model = await uploadArtifact(s, this.workspace, modelPath, 'the model');
+    const runner = await transferArtifact(s, this.workspace, NODE_RUNNER_PATH, 'the Node runner');
+    const model = await transferArtifact(s, this.workspace, modelPath, 'the model');
     uploadedBytes += runner.uploadedBytes + model.uploadedBytes;
 
     const runDir = this.workspace.runDir(this.workspace.newRunId());
     const pidfile = posix.join(runDir, 'runner.pid');
     const script = posix.join(runDir, 'runner.cjs');
     const args = nodeRunnerArgs(model.remotePath, request, { ort: runtime.ortPackageDir, pidfile, profileDir: posix.join(runDir, 'profile') });
-    // The runner is copied to a .cjs name so Node loads it as CommonJS whatever surrounds it.
-    const command = `${shellCommand('mkdir', '-p', '--', runDir)} && ${shellCommand('cp', '--', runner.remotePath, script)} && cd -- ${shellCommand(runDir)} && exec ${shellCommand('node', script, ...args)}`;
+    // One command for the whole run, because every command pays the remote shell's start-up:
+    // finish uploads, state before, the runner (copied to a .cjs name so Node loads it as
+    // CommonJS whatever surrounds it), state after, cleanup.
+    const command = [
+      finishUploadsCommand([runner, model]),
+      stateScript('before.'),
+      `echo ${sectionMarker('run')}`,
+      `${shellCommand('mkdir', '-p', '--', runDir)} && ${shellCommand('cp', '--', runner.remotePath, script)} && ( cd -- ${shellCommand(runDir)} && ${shellCommand('node', script, ...args)} ); code=$?`,
+      stateScript('after.'),
+      `echo ${sectionMarker('end')}; ${shellCommand('rm', '-rf', '--', runDir)}; exit $code`,
+    ].join('\n');
     try {
       const r = await s.exec(command, { signal, what: 'the measurement' });
-      return { output: parseRunnerOutput(r.stdout, r.stderr, this.name), uploadedBytes };
+      checkFinishedUploads([runner, model], { ...r, code: /@@bitbench:corrupt/.test(r.stdout) ? 1 : 0 }, this.name);
+      const sections = splitSections(r.stdout);
+      const at = new Date().toISOString();
+      return {
+        output: parseRunnerOutput(sections.run ?? '', r.stderr, this.name),
+        before: parseDeviceState(sectionsWithPrefix(sections, 'before.'), at),
+        after: parseDeviceState(sectionsWithPrefix(sections, 'after.'), at),
+        uploadedBytes,
+      };
     } catch (error) {
       if (error instanceof BitbenchError && error.code === 'CANCELLED') {
         // The KILL channel signal is best effort (older sshd ignore it); the pid file is not.
         await s.exec(this.cleanupCommand(runDir), { what: 'cleaning up a cancelled run' }).catch(() => undefined);
-      }
+      } else if (s.closed) this.orphans.push(runDir);
       throw error;
-    } finally {
-      if (!s.closed) await s.exec(shellCommand('rm', '-rf', '--', runDir), { what: 'cleaning up' }).catch(() => undefined);
-      else this.orphans.push(runDir);
     }
+  }
+
+  async reset(): Promise<void> {
+    await this.pool.drop(this.name);
   }
 
   /** Kills a run's runner (by its pid file) and removes its folder. */
   private cleanupCommand(runDir: string): string {
     return `kill -KILL "$(cat -- ${shellCommand(posix.join(runDir, 'runner.pid'))} 2>/dev/null)" 2>/dev/null; rm -rf -- ${shellCommand(runDir)}`;
-  }
-
-  async reset(): Promise<void> {
-    await this.pool.drop(this.name);
   }
 }

@@ -11,7 +11,7 @@ import { BitbenchError } from '../../api/index.js';
 import { shellCommand } from '../ssh/shellQuote.js';
 import type { SshSession } from '../ssh/sshSession.js';
 import type { RemoteWorkspace } from './remoteWorkspace.js';
-import { uploadArtifact } from './uploadArtifact.js';
+import { checkFinishedUploads, finishUploadsCommand, transferArtifact, type PendingUpload } from './uploadArtifact.js';
 
 const require = createRequire(import.meta.url);
 
@@ -59,10 +59,21 @@ export interface NodeRuntime {
   uploadedBytes: number;
 }
 
-/** Makes sure the device can run the Node runner; uploads onnxruntime-node when it lacks it. */
+/**
+ * Makes sure the device can run the Node runner; uploads onnxruntime-node when it lacks it. Costs
+ * two remote commands at most (each one pays the remote shell's start-up, which is slow on some
+ * boards): one to look, one to finish the uploads and assemble the tree.
+ */
 export async function provisionNodeRuntime(session: SshSession, workspace: RemoteWorkspace): Promise<NodeRuntime> {
   const device = session.target.device;
-  const check = await session.exec(`command -v node >/dev/null 2>&1 || { echo nonode; exit 0; }; uname -m; node -p 'require("onnxruntime-node/package.json").version' 2>/dev/null || echo none`, { what: 'checking for Node' });
+  const version = require('onnxruntime-node/package.json').version as string;
+  await workspace.prepare(session);
+  const complete = (arch: string): string => shellCommand(posix.join(workspace.ortDir(version, arch), '.complete'));
+  const check = await session.exec(
+    `command -v node >/dev/null 2>&1 || { echo nonode; exit 0; }; uname -m; node -p 'require("onnxruntime-node/package.json").version' 2>/dev/null || echo none; ` +
+      `for f in ${complete('x64')} ${complete('arm64')}; do [ -f "$f" ] && echo "complete $f"; done; true`,
+    { what: 'checking for Node' },
+  );
   const lines = check.stdout.trim().split('\n');
   if (lines[0] === 'nonode') {
     throw new BitbenchError('DEVICE_ERROR', `${device} has no Node.js, which the Node runner needs.`, 'Install Node.js (18 or newer) on the device, or measure with another runner.');
@@ -70,25 +81,22 @@ export async function provisionNodeRuntime(session: SshSession, workspace: Remot
   if (lines[1] && lines[1] !== 'none') return { ortPackageDir: null, uploadedBytes: 0 };
   const arch = nodeArchOf(lines[0]);
   if (!arch) throw new BitbenchError('DEVICE_ERROR', `onnxruntime-node has no Linux build for ${lines[0]} (${device}).`, 'Use a device with an x86_64 or aarch64 CPU.');
-  const version = require('onnxruntime-node/package.json').version as string;
-  await workspace.prepare(session);
   const target = workspace.ortDir(version, arch);
   const ortPackageDir = posix.join(target, 'node_modules', 'onnxruntime-node');
-  const done = await session.exec(shellCommand('test', '-f', posix.join(target, '.complete')));
-  if (done.code === 0) return { ortPackageDir, uploadedBytes: 0 };
+  if (lines.includes(`complete ${posix.join(target, '.complete')}`)) return { ortPackageDir, uploadedBytes: 0 };
 
-  let uploadedBytes = 0;
+  const uploads: PendingUpload[] = [];
   const links: string[] = [];
   const dirs = new Set<string>();
   for (const file of nodeRuntimeFiles(arch)) {
-    const up = await uploadArtifact(session, workspace, file.local, `onnxruntime-node (${file.relative})`);
-    uploadedBytes += up.uploadedBytes;
+    const up = await transferArtifact(session, workspace, file.local, `onnxruntime-node (${file.relative})`);
+    uploads.push(up);
     const dest = posix.join(target, file.relative);
     dirs.add(posix.dirname(dest));
     links.push(`{ ln -f -- ${shellCommand(up.remotePath, dest)} 2>/dev/null || cp -f -- ${shellCommand(up.remotePath, dest)}; }`);
   }
-  const script = [shellCommand('mkdir', '-p', '--', ...dirs), ...links, shellCommand('touch', posix.join(target, '.complete'))].join(' && ');
+  const script = [finishUploadsCommand(uploads), [shellCommand('mkdir', '-p', '--', ...dirs), ...links, shellCommand('touch', posix.join(target, '.complete'))].join(' && ')].join('\n');
   const r = await session.exec(script, { what: 'installing onnxruntime-node' });
-  if (r.code !== 0) throw new BitbenchError('DEVICE_ERROR', `Installing onnxruntime-node on ${device} failed: ${r.stderr.trim()}`);
-  return { ortPackageDir, uploadedBytes };
+  checkFinishedUploads(uploads, r, device);
+  return { ortPackageDir, uploadedBytes: uploads.reduce((s, u) => s + u.uploadedBytes, 0) };
 }

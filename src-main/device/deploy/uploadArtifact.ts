@@ -10,7 +10,7 @@ import { open } from 'node:fs/promises';
 import type { SFTPWrapper } from 'ssh2';
 import { BitbenchError } from '../../api/index.js';
 import { shellCommand } from '../ssh/shellQuote.js';
-import type { SshSession } from '../ssh/sshSession.js';
+import type { ExecResult, SshSession } from '../ssh/sshSession.js';
 import { sha256File } from './contentHash.js';
 import type { RemoteWorkspace } from './remoteWorkspace.js';
 
@@ -63,14 +63,23 @@ async function sendRange(sftp: SFTPWrapper, handle: Buffer, localPath: string, f
   }
 }
 
-/** Uploads `localPath` as `blobs/<sha256>` unless the device already has it. */
-export async function uploadArtifact(session: SshSession, workspace: RemoteWorkspace, localPath: string, what = 'an artifact'): Promise<UploadResult> {
+/** A transfer whose bytes are on the device as `<sha>.part` (or already as `<sha>` when `cached`). */
+export interface PendingUpload extends UploadResult {
+  cached: boolean;
+  what: string;
+}
+
+/**
+ * Sends the bytes of `localPath` to `blobs/<sha256>.part` over SFTP (nothing when the blob is
+ * there). The caller finishes it with `finishUploadsCommand`, so several uploads cost one command.
+ */
+export async function transferArtifact(session: SshSession, workspace: RemoteWorkspace, localPath: string, what = 'an artifact'): Promise<PendingUpload> {
   const sha256 = await sha256File(localPath);
   const { size } = statSync(localPath);
   await workspace.prepare(session);
   const remotePath = workspace.blob(sha256);
   const sftp = await session.sftp();
-  if ((await statSize(sftp, remotePath)) === size) return { remotePath, sha256, size, uploadedBytes: 0, resumedFrom: size };
+  if ((await statSize(sftp, remotePath)) === size) return { remotePath, sha256, size, uploadedBytes: 0, resumedFrom: size, cached: true, what };
 
   const part = `${remotePath}.part`;
   const partSize = await statSize(sftp, part);
@@ -102,15 +111,37 @@ export async function uploadArtifact(session: SshSession, workspace: RemoteWorks
   } finally {
     removeClose();
   }
+  return { remotePath, sha256, size, uploadedBytes, resumedFrom, cached: false, what };
+}
 
-  // A file truncated or corrupted on the device must never be renamed into the cache.
-  const check = await session.exec(`if command -v sha256sum >/dev/null 2>&1; then sha256sum -- ${shellCommand(part)}; else echo nosha; fi`, { what: 'checking an upload' });
-  const remoteSha = check.stdout.trim().split(/\s+/)[0];
-  if (remoteSha !== 'nosha' && remoteSha !== sha256) {
-    await session.exec(shellCommand('rm', '-f', '--', part));
-    throw new BitbenchError('DEVICE_ERROR', `The upload of ${what} to ${session.target.device} arrived corrupted (sha256 ${remoteSha}).`, 'Run the command again; the partial file was removed.');
+/**
+ * Shell lines that check each transferred `.part` against its hash (when the device has
+ * sha256sum) and rename it into the cache; a corrupted part is deleted and reported as
+ * `@@bitbench:corrupt <sha>`, so it is never renamed into the cache. Exits non-zero on corruption.
+ */
+export function finishUploadsCommand(uploads: PendingUpload[]): string {
+  const lines = uploads
+    .filter((u) => !u.cached)
+    .map((u) => {
+      const part = shellCommand(`${u.remotePath}.part`);
+      return `s=$(sha256sum -- ${part} 2>/dev/null | cut -d' ' -f1); if [ -n "$s" ] && [ "$s" != ${u.sha256} ]; then rm -f -- ${part}; echo "@@bitbench:corrupt ${u.sha256}"; bad=1; else mv -f -- ${part} ${shellCommand(u.remotePath)} || bad=1; fi`;
+    });
+  return lines.length ? ['bad=0', ...lines, '[ "$bad" = 0 ]'].join('\n') : 'true';
+}
+
+/** Throws DEVICE_ERROR naming the upload that arrived corrupted, if any. */
+export function checkFinishedUploads(uploads: PendingUpload[], result: ExecResult, device: string): void {
+  const corrupt = /@@bitbench:corrupt (\w+)/.exec(result.stdout);
+  if (corrupt) {
+    const which = uploads.find((u) => u.sha256 === corrupt[1]);
+    throw new BitbenchError('DEVICE_ERROR', `The upload of ${which?.what ?? 'an artifact'} to ${device} arrived corrupted.`, 'Run the command again; the partial file was removed.');
   }
-  const mv = await session.exec(shellCommand('mv', '-f', '--', part, remotePath), { what: 'finishing an upload' });
-  if (mv.code !== 0) throw new BitbenchError('DEVICE_ERROR', `Cannot finish the upload on ${session.target.device}: ${mv.stderr.trim()}`);
-  return { remotePath, sha256, size, uploadedBytes, resumedFrom };
+  if (result.code !== 0) throw new BitbenchError('DEVICE_ERROR', `Cannot finish the upload on ${device}: ${result.stderr.trim()}`);
+}
+
+/** Uploads `localPath` as `blobs/<sha256>` unless the device already has it (one command at most). */
+export async function uploadArtifact(session: SshSession, workspace: RemoteWorkspace, localPath: string, what = 'an artifact'): Promise<UploadResult> {
+  const up = await transferArtifact(session, workspace, localPath, what);
+  if (!up.cached) checkFinishedUploads([up], await session.exec(finishUploadsCommand([up]), { what: 'finishing an upload' }), session.target.device);
+  return { remotePath: up.remotePath, sha256: up.sha256, size: up.size, uploadedBytes: up.uploadedBytes, resumedFrom: up.resumedFrom };
 }

@@ -48,10 +48,9 @@ export async function measureLatency(device: MeasurableDevice, modelPath: string
   let uploadedBytes = 0;
   for (;;) {
     try {
-      const before = await device.readState();
       const run: RunnerRun = await device.runNodeRunner(modelPath, request, options.signal);
+      const { before, after } = run;
       uploadedBytes += run.uploadedBytes;
-      const after = await device.readState();
       const samples = run.output.samplesMs;
       const { stats, cv } = summarizeLatency(samples);
       const reasons = judgeStability(cv, samples.length, before, after, probe.cpu.cores);

@@ -6,14 +6,32 @@
 
 const MARK = '@@bitbench:';
 
-/** Device state sections only: cheap enough to read right before and after every measurement. */
-export const STATE_SCRIPT = [
-  `echo ${MARK}thermal; for z in /sys/class/thermal/thermal_zone*; do [ -r "$z/temp" ] && printf '%s %s\\n' "$(cat "$z/type" 2>/dev/null)" "$(cat "$z/temp" 2>/dev/null)"; done`,
-  `echo ${MARK}cpufreq; cat /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_cur_freq 2>/dev/null`,
-  `echo ${MARK}gpufreq; cat /sys/devices/gpu.0/devfreq/*/cur_freq /sys/devices/platform/gpu.0/devfreq/*/cur_freq 2>/dev/null | head -1`,
-  `echo ${MARK}loadavg; cat /proc/loadavg 2>/dev/null`,
-  `echo ${MARK}nvpmodel; nvpmodel -q 2>/dev/null`,
-].join('\n');
+/**
+ * Device state sections only: cheap enough to read right before and after every measurement.
+ * `prefix` names the sections apart when the state is read twice in one script (before/after).
+ */
+export function stateScript(prefix = ''): string {
+  const MARK_P = `${MARK}${prefix}`;
+  return [
+  `echo ${MARK_P}thermal; for z in /sys/class/thermal/thermal_zone*; do [ -r "$z/temp" ] && printf '%s %s\\n' "$(cat "$z/type" 2>/dev/null)" "$(cat "$z/temp" 2>/dev/null)"; done`,
+  `echo ${MARK_P}cpufreq; cat /sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_cur_freq 2>/dev/null`,
+  `echo ${MARK_P}gpufreq; cat /sys/devices/gpu.0/devfreq/*/cur_freq /sys/devices/platform/gpu.0/devfreq/*/cur_freq 2>/dev/null | head -1`,
+  `echo ${MARK_P}loadavg; cat /proc/loadavg 2>/dev/null`,
+  `echo ${MARK_P}nvpmodel; nvpmodel -q 2>/dev/null`,
+  ].join('\n');
+}
+
+export const STATE_SCRIPT = stateScript();
+
+/** Sections `<prefix><name>` of a split output, with the prefix removed. */
+export function sectionsWithPrefix(sections: Record<string, string>, prefix: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(sections).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+}
+
+/** The marker line that starts a section, for scripts that add their own sections. */
+export function sectionMarker(name: string): string {
+  return `${MARK}${name}`;
+}
 
 /** Everything the probe reads (DESIGN.md section 5), then the state sections. */
 export const PROBE_SCRIPT = [
