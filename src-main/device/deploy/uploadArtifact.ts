@@ -124,7 +124,7 @@ export function finishUploadsCommand(uploads: PendingUpload[]): string {
     .filter((u) => !u.cached)
     .map((u) => {
       const part = shellCommand(`${u.remotePath}.part`);
-      return `s=$(sha256sum -- ${part} 2>/dev/null | cut -d' ' -f1); if [ -n "$s" ] && [ "$s" != ${u.sha256} ]; then rm -f -- ${part}; echo "@@bitbench:corrupt ${u.sha256}"; bad=1; else mv -f -- ${part} ${shellCommand(u.remotePath)} || bad=1; fi`;
+      return `s=$(sha256sum < ${part} 2>/dev/null | cut -d' ' -f1); if [ -n "$s" ] && [ "$s" != ${u.sha256} ]; then rm -f -- ${part}; echo "@@bitbench:corrupt ${u.sha256}"; bad=1; else mv -f -- ${part} ${shellCommand(u.remotePath)} || bad=1; fi`;
     });
   return lines.length ? ['bad=0', ...lines, '[ "$bad" = 0 ]'].join('\n') : 'true';
 }

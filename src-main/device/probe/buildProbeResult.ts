@@ -57,7 +57,8 @@ export function buildProbeResult(s: Record<string, string>, probedAt: string): P
       computeCapability,
       gpuArch: jetsonGpu?.gpuArch ?? (smi ? smi[0] : null),
       tensorrt: trtVersion ?? (trtPath ? 'unknown' : null),
-      onnxruntimeNode: nodeOrt,
+      // A device with Node on x86_64/aarch64 gets onnxruntime-node uploaded on first use (provisioning).
+      onnxruntimeNode: nodeOrt ?? (node[0]?.startsWith('/') && /^(x86_64|amd64|aarch64|arm64)$/.test(arch) ? 'provisioned' : null),
       onnxruntimePython: pyOrt,
     }),
   };
