@@ -2,8 +2,18 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
 import { createApiClient } from './lib/api/client';
-import { API_CONTEXT_KEY } from './lib/api/context';
+import { API_CONTEXT_KEY, EVENTS_CONTEXT_KEY, ROUTER_CONTEXT_KEY } from './lib/api/context';
+import { EventFeed } from './lib/events.svelte';
+import { Router } from './lib/router.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('The page has no #app element.');
-mount(App, { target, context: new Map([[API_CONTEXT_KEY, createApiClient()]]) });
+const api = createApiClient();
+mount(App, {
+  target,
+  context: new Map<symbol, unknown>([
+    [API_CONTEXT_KEY, api],
+    [EVENTS_CONTEXT_KEY, new EventFeed(api)],
+    [ROUTER_CONTEXT_KEY, new Router()],
+  ]),
+});

@@ -2,7 +2,7 @@
  * Web-mode transport: calls are POSTed to /api/call; events arrive on the /api/events WebSocket,
  * which reconnects by itself after the server restarts.
  */
-import type { ApiClient, ApiEvent, ApiMethodName } from '@api/contract';
+import type { ApiClient, ApiEvent, ApiMethodName } from '@api/index';
 import { BitbenchError, type ErrorInfo } from '@api/errors';
 
 export function createHttpClient(origin: string): ApiClient {

@@ -1,12 +1,13 @@
 /** State of the home screen: app info, recent runs and devices, loaded from the API. */
-import type { ApiClient, AppInfo, DeviceSummary, RunSummary } from '@api/contract';
+import type { ApiClient, AppInfo, DeviceSummary, RunSummary } from '@api/index';
+import { toShownError, type ShownError } from '../errors';
 
 export class HomeState {
   info = $state<AppInfo | null>(null);
   runs = $state.raw<RunSummary[]>([]);
   devices = $state.raw<DeviceSummary[]>([]);
   loading = $state(true);
-  error = $state<string | null>(null);
+  error = $state<ShownError | null>(null);
 
   constructor(private readonly api: ApiClient) {}
 
@@ -16,15 +17,14 @@ export class HomeState {
     try {
       const [info, runs, devices] = await Promise.all([
         this.api.call('app.info', {}),
-        this.api.call('runs.list', { limit: 20 }),
+        this.api.call('runs.list', { limit: 8 }),
         this.api.call('devices.list', {}),
       ]);
       this.info = info;
       this.runs = runs.runs;
       this.devices = devices.devices;
     } catch (error) {
-      const e = error as { message?: string; hint?: string };
-      this.error = [e.message ?? String(error), e.hint].filter(Boolean).join(' ');
+      this.error = toShownError(error);
     } finally {
       this.loading = false;
     }
