@@ -1,5 +1,5 @@
 /** `bitbench inspect MODEL`: inputs, outputs, quantizable layers (params, MACs) and quantizer groups. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { inspectModel } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
 
@@ -8,8 +8,13 @@ export function registerInspectCommand(program: Command, ctx: CliContext): void 
     .command('inspect')
     .description('show the layers, parameters, MACs and quantizer groups of an ONNX model')
     .argument('<model>', 'the .onnx file')
-    .action(async (modelPath: string) => {
-      const info = await inspectModel(modelPath);
+    .option('--input-shape <dims>', 'fix free input dimensions for the shape probe, e.g. 1x3x640x640', (v) => {
+      const dims = v.split(/[x,]/i).map(Number);
+      if (dims.some((d) => !Number.isInteger(d) || d < 1)) throw new InvalidArgumentError('write it like 1x3x224x224.');
+      return dims;
+    })
+    .action(async (modelPath: string, opts: { inputShape?: number[] }) => {
+      const info = await inspectModel(modelPath, { sampleDims: opts.inputShape?.slice(1) });
       const json = {
         ...info,
         layers: info.layers.map((l) => ({ name: l.name, op: l.op, params: l.params, macs: l.macs, weightShape: l.weightShape, inputs: l.inputs, output: l.output })),

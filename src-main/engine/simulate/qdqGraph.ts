@@ -20,7 +20,7 @@
  * kernel needs); otherwise a float constant holding exactly S_w*q (onnxruntime pre-packs it).
  */
 import type { Graph, Model, Node, Tensor } from '../onnx/ir.js';
-import { attrFloat, intAttribute } from '../onnx/ir.js';
+import { attrFloat, defaultOpset, floatAttribute, intAttribute } from '../onnx/ir.js';
 import { DataType } from '../onnx/schema.js';
 import { tensorAsFloat } from '../onnx/tensor.js';
 import { roundHalfEven } from '../quant/arithmetic.js';
@@ -59,6 +59,14 @@ function clampBounds(node: Node, graph: Graph): { lo: number; hi: number } | nul
   const lo = bound(node.inputs[1], -Infinity);
   const hi = bound(node.inputs[2], Infinity);
   return lo === null || hi === null ? null : { lo, hi };
+}
+
+/** A Clip node: bounds as inputs from opset 11, as attributes before. */
+function clipNode(graph: Graph, name: string, input: string, output: string, lo: number, hi: number, opset: number): Node {
+  if (opset < 11) return { name, opType: 'Clip', domain: '', inputs: [input], outputs: [output], attributes: [floatAttribute('min', lo), floatAttribute('max', hi)] };
+  graph.initializers.set(`${name}_min`, scalarF32(`${name}_min`, lo));
+  graph.initializers.set(`${name}_max`, scalarF32(`${name}_max`, hi));
+  return { name, opType: 'Clip', domain: '', inputs: [input, `${name}_min`, `${name}_max`], outputs: [output], attributes: [] };
 }
 
 function topoSort(graph: Graph): Node[] {
@@ -117,11 +125,13 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
   const activation = new Map<string, ActivationPlan>(plan.activations.map((a) => [a.tensor, a]));
   let usesMsDomain = false;
   const added: Node[] = [];
+  // Opsets below 13 lack per-channel DequantizeLinear (and below 10 Q/DQ at all): those models get
+  // com.microsoft Q/DQ, which onnxruntime runs the same way.
+  const opset = defaultOpset(model);
 
   for (const a of plan.activations) {
     const t = a.tensor;
     const wide = a.bits > 8;
-    const domain = wide ? MS_DOMAIN : '';
     const fullMax = wide ? 65535 : 255;
     // Read through a clamp the quantizer makes redundant (see the diagram above).
     let source = t;
@@ -138,30 +148,42 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
     graph.initializers.set(s, scalarF32(s, a.scale));
     if (wide && options.wideActivations === 'fakequant') {
       // Float form of Q/DQ: same division, same half-to-even rounding, same saturation, same product.
-      const lo = `${key}_level_min`;
-      const hi = `${key}_level_max`;
-      graph.initializers.set(lo, scalarF32(lo, -a.zeroPoint));
-      graph.initializers.set(hi, scalarF32(hi, a.qmax - a.zeroPoint));
-      added.push(
-        { name: `${key}_Div`, opType: 'Div', domain: '', inputs: [source, s], outputs: [`${key}_scaled`], attributes: [] },
-        { name: `${key}_Round`, opType: 'Round', domain: '', inputs: [`${key}_scaled`], outputs: [`${key}_rounded`], attributes: [] },
-        { name: `${key}_Clip`, opType: 'Clip', domain: '', inputs: [`${key}_rounded`, lo, hi], outputs: [`${key}_levels`], attributes: [] },
-        { name: `${key}_Mul`, opType: 'Mul', domain: '', inputs: [`${key}_levels`, s], outputs: [dq], attributes: [] },
-      );
+      // Before opset 11 there is no Round: adding and subtracting 1.5 * 2^23 rounds half to even
+      // in float32 for |x| < 2^22, far beyond 16-bit levels.
+      const rounded = `${key}_rounded`;
+      added.push({ name: `${key}_Div`, opType: 'Div', domain: '', inputs: [source, s], outputs: [`${key}_scaled`], attributes: [] });
+      if (opset >= 11) added.push({ name: `${key}_Round`, opType: 'Round', domain: '', inputs: [`${key}_scaled`], outputs: [rounded], attributes: [] });
+      else {
+        const magic = `${key}_round_magic`;
+        graph.initializers.set(magic, scalarF32(magic, 12582912));
+        added.push(
+          { name: `${key}_RoundAdd`, opType: 'Add', domain: '', inputs: [`${key}_scaled`, magic], outputs: [`${key}_shifted`], attributes: [] },
+          { name: `${key}_RoundSub`, opType: 'Sub', domain: '', inputs: [`${key}_shifted`, magic], outputs: [rounded], attributes: [] },
+        );
+      }
+      added.push(clipNode(graph, `${key}_Clip`, rounded, `${key}_levels`, -a.zeroPoint, a.qmax - a.zeroPoint, opset));
+      added.push({ name: `${key}_Mul`, opType: 'Mul', domain: '', inputs: [`${key}_levels`, s], outputs: [dq], attributes: [] });
     } else {
-      usesMsDomain ||= wide;
+      const qdqDomain = wide || opset < 13 ? MS_DOMAIN : '';
+      usesMsDomain ||= qdqDomain === MS_DOMAIN;
       const z = `${key}_zero_point`;
       graph.initializers.set(z, intScalar(z, a.zeroPoint, wide));
       const q = `${key}_quantized`;
-      added.push({ name: `${key}_QuantizeLinear`, opType: 'QuantizeLinear', domain, inputs: [source, s, z], outputs: [q], attributes: [] });
+      const restrict = a.qmax < fullMax;
+      if (restrict && opset < 12) {
+        // No integer Min before opset 12: clamp the float to the grid's ends instead (same levels).
+        added.push(clipNode(graph, `${key}_ClipToGrid`, source, `${key}_clamped`, a.scale * -a.zeroPoint, a.scale * (a.qmax - a.zeroPoint), opset));
+        source = `${key}_clamped`;
+      }
+      added.push({ name: `${key}_QuantizeLinear`, opType: 'QuantizeLinear', domain: qdqDomain, inputs: [source, s, z], outputs: [q], attributes: [] });
       let levels = q;
-      if (a.qmax < fullMax) {
+      if (restrict && opset >= 12) {
         const m = `${key}_qmax`;
         graph.initializers.set(m, intScalar(m, a.qmax, wide));
         levels = `${key}_restricted`;
         added.push({ name: `${key}_Min`, opType: 'Min', domain: '', inputs: [q, m], outputs: [levels], attributes: [] });
       }
-      added.push({ name: `${key}_DequantizeLinear`, opType: 'DequantizeLinear', domain, inputs: [levels, s, z], outputs: [dq], attributes: [] });
+      added.push({ name: `${key}_DequantizeLinear`, opType: 'DequantizeLinear', domain: qdqDomain, inputs: [levels, s, z], outputs: [dq], attributes: [] });
     }
     for (const n of graph.nodes) n.inputs = n.inputs.map((x) => (x === t ? dq : x));
   }
@@ -192,7 +214,7 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
       graph.initializers.set(sName, { name: sName, dataType: DataType.FLOAT, dims: [w.scales.length], data: w.scales });
       graph.initializers.set(zName, { name: zName, dataType: DataType.INT8, dims: [w.scales.length], data: new Int8Array(w.scales.length) });
       const dq = `${key}_weight_dequantized`;
-      added.push({ name: `${key}_weight_DequantizeLinear`, opType: 'DequantizeLinear', domain: '', inputs: [qName, sName, zName], outputs: [dq], attributes: [intAttribute('axis', spec.channelAxis)] });
+      added.push({ name: `${key}_weight_DequantizeLinear`, opType: 'DequantizeLinear', domain: opset < 13 ? MS_DOMAIN : '', inputs: [qName, sName, zName], outputs: [dq], attributes: [intAttribute('axis', spec.channelAxis)] });
       node.inputs[spec.weightInput] = dq;
       if (spec.biasInput >= 0 && inputPlans.length === 1) {
         // int32 bias at scale S_x * S_w[c]: the accumulator's own scale, as integer kernels need.
@@ -211,7 +233,7 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
         graph.initializers.set(bs, { name: bs, dataType: DataType.FLOAT, dims: [bias.length], data: bScale });
         graph.initializers.set(bz, { name: bz, dataType: DataType.INT32, dims: [bias.length], data: new Int32Array(bias.length) });
         const bdq = `${key}_bias_dequantized`;
-        added.push({ name: `${key}_bias_DequantizeLinear`, opType: 'DequantizeLinear', domain: '', inputs: [bq, bs, bz], outputs: [bdq], attributes: [intAttribute('axis', 0)] });
+        added.push({ name: `${key}_bias_DequantizeLinear`, opType: 'DequantizeLinear', domain: opset < 13 ? MS_DOMAIN : '', inputs: [bq, bs, bz], outputs: [bdq], attributes: [intAttribute('axis', 0)] });
         node.inputs[spec.biasInput] = bdq;
       }
       layerFormats[spec.node.name] = 'int8';
@@ -226,6 +248,7 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
   graph.nodes = [...graph.nodes, ...added];
   graph.nodes = topoSort(graph);
   removeDeadNodes(graph); // needs topological order
+  if (opset < 13 && added.some((n) => n.domain === MS_DOMAIN)) usesMsDomain = true;
   const opsets = usesMsDomain && !model.opsets.some((o) => o.domain === MS_DOMAIN) ? [...model.opsets, { domain: MS_DOMAIN, version: 1 }] : model.opsets;
   return { model: { ...model, opsets, graph }, layerFormats, layerOutputs };
 }
