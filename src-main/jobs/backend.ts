@@ -5,6 +5,7 @@
 import type { ApiHandlers } from '../api/index.js';
 import { DeviceLab } from '../device/deviceLab.js';
 import { EventHub } from './events.js';
+import { createBenchmarkExecutor } from './executors/benchmarkJob.js';
 import { builtInExecutors } from './executors/index.js';
 import { createStudioSearchExecutor } from './executors/studioSearch.js';
 import { HistoryService } from './historyService.js';
@@ -38,7 +39,8 @@ export function createBackend(options: BackendOptions): Backend {
   const versions = getVersions();
   const lab = new DeviceLab({ home: home.root });
   const studioSearch = createStudioSearchExecutor({ events, artifactsDir: home.artifacts, lab });
-  const history = new HistoryService(home.database, events, [studioSearch, ...builtInExecutors]);
+  const benchmark = createBenchmarkExecutor({ lab, artifactsDir: home.artifacts });
+  const history = new HistoryService(home.database, events, [studioSearch, benchmark, ...builtInExecutors]);
 
   const handlers: ApiHandlers = {
     'app.info': async () => ({

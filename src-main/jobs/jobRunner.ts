@@ -10,10 +10,10 @@
  *                       |--cancel--> cancelled --resume---+
  *                       '--crash (owner gone)------resume-+
  */
-import { BitbenchError, toErrorInfo, type RunSummary } from '../api/index.js';
+import { LOCAL_DEVICE_NAME, toErrorInfo, BitbenchError, type RunSummary } from '../api/index.js';
 import type { HistoryStore, RunRecord } from '../store/index.js';
 import type { EventHub } from './events.js';
-import type { FinishedEvaluation, FinishedMeasurement, JobContext, JobExecutor, JobOutcome, JobProgress } from './jobTypes.js';
+import type { FinishedArtifact, FinishedEvaluation, FinishedMeasurement, JobContext, JobExecutor, JobOutcome, JobProgress } from './jobTypes.js';
 import { isProcessAlive } from './processLiveness.js';
 
 type StopReason = 'pause' | 'cancel';
@@ -124,15 +124,28 @@ export class JobRunner {
       },
       recordMeasurement: (measurement: FinishedMeasurement) => {
         store.transaction(() => {
-          const device = store.catalog.deviceByName(measurement.deviceName);
-          if (!device) throw new BitbenchError('NOT_FOUND', `Device ${JSON.stringify(measurement.deviceName)} is not in the history.`, 'Add the device before measuring on it.');
+          const deviceId = this.deviceId(measurement.deviceName);
           const configurationId = measurement.config === null ? null : store.results.internConfiguration(run.modelId, measurement.config).id;
-          store.results.insertMeasurement({ runId: run.id, configurationId, deviceId: device.id, key: measurement.key, runtime: measurement.runtime, summary: measurement.summary, samples: measurement.samples, deviceState: measurement.deviceState });
+          store.results.insertMeasurement({ runId: run.id, configurationId, deviceId, key: measurement.key, runtime: measurement.runtime, summary: measurement.summary, samples: measurement.samples, deviceState: measurement.deviceState });
+        });
+      },
+      recordProbe: (deviceName: string, probe: unknown) => {
+        store.transaction(() => store.catalog.addProbe(this.deviceId(deviceName), probe));
+      },
+      recordArtifact: (artifact: FinishedArtifact) => {
+        store.transaction(() => {
+          const configurationId = artifact.config === null ? null : store.results.internConfiguration(run.modelId, artifact.config).id;
+          store.outputs.upsertArtifact({ ...artifact, modelId: run.modelId, configurationId });
         });
       },
       progress: (progress: JobProgress) => this.progress(run.id, progress),
       log: (level, message) => this.log(run.id, level, message),
     };
+  }
+
+  /** The history's id of a device, recording it on first use (measurements may go to any lab device). */
+  private deviceId(name: string): number {
+    return this.store.catalog.deviceByName(name)?.id ?? this.store.catalog.upsertDevice({ name, kind: name === LOCAL_DEVICE_NAME ? 'local' : 'ssh' });
   }
 
   private progress(runId: number, progress: JobProgress): void {

@@ -27,6 +27,17 @@ export interface FinishedMeasurement {
   deviceState?: unknown;
 }
 
+/** An exported deployable model, kept by content hash. */
+export interface FinishedArtifact {
+  sha256: string;
+  kind: string;
+  path: string;
+  sizeBytes: number;
+  config: QuantConfig | null;
+  runtime?: string | null;
+  flags?: unknown;
+}
+
 export interface JobProgress {
   phase: string;
   step?: string;
@@ -46,6 +57,10 @@ export interface JobContext {
   recordEvaluation(evaluation: FinishedEvaluation): void;
   /** Persists one measurement now, in its own transaction. */
   recordMeasurement(measurement: FinishedMeasurement): void;
+  /** Keeps a probe snapshot (ProbeResult) of a device the job used. */
+  recordProbe(deviceName: string, probe: unknown): void;
+  /** Records an exported model by content hash. */
+  recordArtifact(artifact: FinishedArtifact): void;
   progress(progress: JobProgress): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { BitbenchError, type Comparison, type CompareTarget, type RunDetail, type RunSummary } from '../../api/index.js';
+import { createBenchmarkRun } from '../../jobs/runFactory.js';
 import { exportRunJson, importRunJson } from '../../store/index.js';
 import type { CliContext } from '../context.js';
 
@@ -117,6 +118,34 @@ export function registerRunsCommand(program: Command, ctx: CliContext): void {
         process.off('SIGINT', pause);
         onProgress();
       }
+    });
+
+  runs
+    .command('measure')
+    .description("measure a search's chosen configuration, its fixed baselines and FP32 on a device, as a new benchmark run")
+    .argument('<id>', 'the search run', parseRunId)
+    .option('--device <name>', 'device to measure on (default: this computer)')
+    .option('--runs <n>', 'timed runs per configuration', parseLimit)
+    .option('--warmup <n>', 'untimed warm-up runs per configuration', parseLimit)
+    .action(async (id: number, opts: { device?: string; runs?: number; warmup?: number }) => {
+      const service = history();
+      const benchmarkId = createBenchmarkRun(service.store, id, opts);
+      const pause = () => service.pause(benchmarkId);
+      process.once('SIGINT', pause);
+      let status: RunSummary['status'];
+      try {
+        status = await service.runToEnd(benchmarkId);
+      } finally {
+        process.off('SIGINT', pause);
+      }
+      if (status !== 'done') throw new BitbenchError('CANCELLED', `Benchmark run ${benchmarkId} was ${status} before it finished.`, `Resume it with \`bitbench runs resume ${benchmarkId}\`.`);
+      // The search's pick (with its accuracy) first, then everything else the benchmark measured.
+      const chosenId = service.store.runs.get(id)?.chosenConfigurationId ?? null;
+      const measured = service.store.results.measurementsForRun(benchmarkId).map((m) => m.configurationId).filter((c): c is number => c !== null && c !== chosenId);
+      const targets: CompareTarget[] = [...(chosenId === null ? [] : [{ runId: id, configurationId: chosenId }]), ...measured.map((c) => ({ runId: benchmarkId, configurationId: c }))];
+      if (targets.length === 0) throw new BitbenchError('DEVICE_ERROR', `Benchmark run ${benchmarkId} measured nothing on ${opts.device ?? 'this computer'}.`, `See why with \`bitbench runs show ${benchmarkId}\`.`);
+      const comparison = service.compare(targets, opts.device);
+      ctx.print({ runId: benchmarkId, comparison }, () => `benchmark run ${benchmarkId}\n${formatComparison(comparison)}`);
     });
 
   runs
