@@ -17,8 +17,11 @@ export function parseThermal(text: string): ThermalZone[] {
   return zones;
 }
 
-/** The state sections -> DeviceState. */
-export function parseDeviceState(sections: Record<string, string>, at: string): DeviceState {
+/** The state sections -> DeviceState; `at` is the device's own clock when it printed one. */
+export function parseDeviceState(sections: Record<string, string>, fallbackAt: string): DeviceState {
+  const now = (sections.now ?? '').trim();
+  // BusyBox date has no %N and prints it literally; such a time is not used.
+  const at = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(now) ? now : fallbackAt;
   const cpuMHz = (sections.cpufreq ?? '')
     .split('\n')
     .map((l) => Number(l.trim()))

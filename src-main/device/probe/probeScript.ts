@@ -18,6 +18,7 @@ export function stateScript(prefix = ''): string {
   `echo ${MARK_P}gpufreq; cat /sys/devices/gpu.0/devfreq/*/cur_freq /sys/devices/platform/gpu.0/devfreq/*/cur_freq 2>/dev/null | head -1`,
   `echo ${MARK_P}loadavg; cat /proc/loadavg 2>/dev/null`,
   `echo ${MARK_P}nvpmodel; nvpmodel -q 2>/dev/null`,
+  `echo ${MARK_P}now; date -u +%Y-%m-%dT%H:%M:%S.%3NZ 2>/dev/null`,
   ].join('\n');
 }
 
