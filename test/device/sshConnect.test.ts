@@ -113,6 +113,10 @@ describe('SSH connection to a real sshd', () => {
     expect(sshd.fingerprint()).not.toBe(old);
     const logBefore = readFileSync(join(home, 'known_hosts'), 'utf8');
     const e = await codeOf(pool().get(record()));
+    // sshd saw a connection closed before any authentication request: nothing was sent.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sshd.log()).toMatch(/Disconnected from 127\.0\.0\.1 port \d+ \[preauth\]/);
+    expect(sshd.log()).not.toMatch(/Accepted|Failed|publickey|password/i);
     expect(e.code).toBe('HOST_KEY_CHANGED');
     expect(e.message).toContain(sshd.fingerprint());
     expect(e.message).toContain('Nothing was sent');

@@ -19,6 +19,8 @@ export interface TestSshd {
   userKey: string;
   /** SHA256 fingerprint of the server's current host key, as ssh-keygen prints it. */
   fingerprint(): string;
+  /** sshd's log (stderr, -e) since it was last (re)started. */
+  log(): string;
   /** Replaces the host key with a new one and restarts sshd on the same port. */
   regenerateHostKey(): Promise<void>;
   stop(): Promise<void>;
@@ -102,6 +104,7 @@ export async function startSshd(): Promise<TestSshd> {
     port,
     user,
     userKey: join(dir, 'user_ed25519'),
+    log: () => log,
     fingerprint: () => execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_ed25519.pub')]).toString().split(' ')[1],
     regenerateHostKey: async () => {
       await halt();
