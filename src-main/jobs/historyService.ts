@@ -24,7 +24,11 @@ export class HistoryService {
 
   /** The open store (opened, created or migrated on first use). */
   get store(): HistoryStore {
-    this.opened ??= openHistoryStore(this.databasePath);
+    if (!this.opened) {
+      this.opened = openHistoryStore(this.databasePath);
+      // Runs left 'running' by a process that died show as paused (resumable) from now on.
+      this.jobs.recoverInterrupted();
+    }
     return this.opened;
   }
 

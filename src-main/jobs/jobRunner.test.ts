@@ -107,6 +107,17 @@ describe('job runner', () => {
     expect(await runner.run(runId)).toBe('done');
   });
 
+  it('shows runs whose owner died as paused, and leaves runs of live processes alone', () => {
+    const { store, runner } = setup();
+    const dead = createSyntheticSearchRun(store, settings);
+    const alive = createSyntheticSearchRun(store, settings);
+    store.runs.claim(dead, 2 ** 22 + 12345);
+    store.runs.claim(alive, process.ppid);
+    expect(runner.recoverInterrupted()).toEqual([dead]);
+    expect(store.runs.get(dead)).toMatchObject({ status: 'paused', ownerPid: null });
+    expect(store.runs.get(alive)).toMatchObject({ status: 'running', ownerPid: process.ppid });
+  });
+
   it('marks a run failed with its error when the job throws', async () => {
     const { store, runner } = setup();
     const runId = createSyntheticSearchRun(store, { ...settings, candidates: ['W8A8'] });

@@ -78,6 +78,19 @@ export class JobRunner {
     }
   }
 
+  /**
+   * Marks runs whose owning process is gone (it crashed or was killed) as paused, so the history
+   * shows them as resumable instead of running forever. Returns their ids.
+   */
+  recoverInterrupted(): number[] {
+    const interrupted = this.store.runs
+      .running()
+      .filter((r) => !this.active.has(r.id) && (r.ownerPid === null || (r.ownerPid !== this.pid && !isProcessAlive(r.ownerPid))))
+      .map((r) => r.id);
+    for (const id of interrupted) this.store.runs.finish(id, 'paused');
+    return interrupted;
+  }
+
   /** Asks a running job to stop and stay resumable. */
   pause(runId: number): boolean {
     return this.stop(runId, 'pause');

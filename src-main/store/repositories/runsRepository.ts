@@ -85,6 +85,7 @@ export class RunsRepository {
   private readonly finishStmt: Statement;
   private readonly statusStmt: Statement;
   private readonly timesStmt: Statement;
+  private readonly runningStmt: Statement;
 
   constructor(db: Database) {
     this.insertStmt = db.prepare(
@@ -110,6 +111,7 @@ export class RunsRepository {
     );
     this.statusStmt = db.prepare('UPDATE runs SET status = ?, updated_at = ? WHERE id = ?');
     this.timesStmt = db.prepare('UPDATE runs SET started_at = ?, finished_at = ? WHERE id = ?');
+    this.runningStmt = db.prepare("SELECT id, owner_pid AS ownerPid FROM runs WHERE status = 'running'");
   }
 
   /** Creates a queued run; returns its id. */
@@ -169,6 +171,11 @@ export class RunsRepository {
 
   setStatus(id: number, status: RunStatus): void {
     this.statusStmt.run(status, new Date().toISOString(), id);
+  }
+
+  /** Runs marked running, with the process that claimed them. */
+  running(): Array<{ id: number; ownerPid: number | null }> {
+    return this.runningStmt.all() as Array<{ id: number; ownerPid: number | null }>;
   }
 
   /** Restores the original start and finish times of an imported run. */
