@@ -97,6 +97,15 @@ describe('SSH connection to a real sshd', () => {
     expect(l.message).toContain('encrypted and no passphrase');
   });
 
+  it('resolves ~/.ssh/config aliases (HostName, Port, User, IdentityFile)', async () => {
+    const config = `Host lab-alias\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.userKey}\n`;
+    const p = pool({ sshConfigText: config });
+    const s = await p.get({ name: 'alias', kind: 'ssh', host: 'lab-alias', auth: ['key'], createdAt: 'now' }, { trustFingerprint: sshd.fingerprint() });
+    expect(s.target).toMatchObject({ hostname: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.userKey] });
+    expect((await s.exec('echo via-alias')).stdout).toBe('via-alias\n');
+    await p.closeAll();
+  });
+
   it('reports an unreachable port quickly', async () => {
     const port = await freePort();
     const started = Date.now();
