@@ -26,13 +26,15 @@ function graphProto(g: Graph): Record<string, unknown> {
 
 /** Encodes a model to ONNX bytes. */
 export function encodeModel(model: Model): Uint8Array {
-  const message = ModelProtoType.fromObject({
+  // Plain objects already carry the proto field names and wire types (numbers, Uint8Array), so they
+  // are encoded directly; fromObject would copy every tensor once more.
+  const message = {
     ...model.passthrough,
     ir_version: model.irVersion,
     opset_import: model.opsets.map((o) => ({ domain: o.domain, version: o.version })),
     producer_name: model.producerName,
     producer_version: model.producerVersion,
     graph: graphProto(model.graph),
-  });
+  };
   return ModelProtoType.encode(message).finish();
 }
