@@ -4,7 +4,7 @@
  * evaluation. Everything is measured in this one run, interleaved (FP32, config, FP32, ...) so that
  * load from other processes hits both sides alike; only ratios are printed as results.
  *
- *   npm run bench:engine [-- --samples 2000 --repeats 3 --models fmnist_resnet20,fmnist_vit]
+ *   npm run bench:engine [-- --samples 5000 --repeats 2 --models fmnist_resnet20,fmnist_vit]
  */
 import { parseArgs } from 'node:util';
 import { openDataset } from '../src-main/engine/data/open.js';
@@ -13,8 +13,8 @@ import type { QuantConfig } from '../src-main/api/quant.js';
 
 const { values } = parseArgs({
   options: {
-    samples: { type: 'string', default: '2000' },
-    repeats: { type: 'string', default: '3' },
+    samples: { type: 'string', default: '5000' },
+    repeats: { type: 'string', default: '2' },
     models: { type: 'string', default: 'fmnist_resnet20,fmnist_mobilenetv2,fmnist_vit' },
     threads: { type: 'string', default: '2' },
   },
