@@ -26,12 +26,18 @@ export class HistoryStore {
     this.outputs = new OutputsRepository(db);
   }
 
-  /** Runs `work` in one transaction (all of it is stored, or none of it). */
+  /**
+   * Runs `work` in one transaction (all of it is stored, or none of it). IMMEDIATE takes the write
+   * lock up front, so a second process (web mode beside the CLI) waits for the busy timeout instead
+   * of failing when a read-then-write transaction would have to upgrade its lock.
+   */
   transaction<T>(work: () => T): T {
     try {
-      return this.db.transaction(work)();
+      return this.db.transaction(work).immediate();
     } catch (error) {
-      throw storeError(this.path, error);
+      // SQLite failures become typed store errors; anything else (a user error thrown by `work`) passes through.
+      const code = (error as { code?: unknown }).code;
+      throw typeof code === 'string' && code.startsWith('SQLITE_') ? storeError(this.path, error) : error;
     }
   }
 
