@@ -23,10 +23,15 @@ export interface OpenDatabaseOptions {
 
 /** Opens the database at `path`, creating and migrating it as needed. */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Database.Database {
-  const isNew = !existsSync(path) || statSync(path).size === 0;
-  if (!isNew) {
-    checkHeader(path);
-    probeReadOnly(path);
+  try {
+    const isNew = !existsSync(path) || statSync(path).size === 0;
+    if (!isNew) {
+      checkHeader(path);
+      probeReadOnly(path);
+    }
+  } catch (error) {
+    // A folder or an unreadable file in the database's place ends here as STORE_ERROR.
+    throw storeError(path, error);
   }
   let db: Database.Database;
   try {

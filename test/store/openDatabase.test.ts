@@ -3,7 +3,7 @@
  * byte-for-byte untouched; a database from a newer Bitbench is refused with STORE_TOO_NEW.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,6 +78,12 @@ describe('opening the history database', () => {
     randomBytes(bytes.length - 100).copy(bytes, 100);
     writeFileSync(path, bytes);
     expectRefusedUntouched(path, 'STORE_CORRUPT', /SQLite says/);
+  });
+
+  it('says so when a folder is where the database should be', () => {
+    const path = dbPath();
+    mkdirSync(path);
+    expect(() => openHistoryStore(path)).toThrow(expect.objectContaining({ code: 'STORE_ERROR', message: expect.stringContaining(path) }));
   });
 
   it('refuses a database made by a newer Bitbench', () => {
