@@ -16,6 +16,7 @@ import { NODE_RUNNER_PATH, nodeRunnerArgs, parseRunnerOutput, type RunnerRequest
 import type { SshConnectionPool } from './ssh/connectionPool.js';
 import { shellCommand } from './ssh/shellQuote.js';
 import type { SshSession } from './ssh/sshSession.js';
+import { runTrtexec, type TrtexecRequest, type TrtexecRun } from './runners/trtexecRunner.js';
 
 export class SshDevice implements MeasurableDevice {
   readonly kind = 'ssh' as const;
@@ -105,6 +106,11 @@ export class SshDevice implements MeasurableDevice {
       } else if (s.closed) this.orphans.push(runDir);
       throw error;
     }
+  }
+
+  /** Builds (once per model hash and precision) and times a TensorRT engine with trtexec. */
+  async runTrtexec(probe: ProbeResult, modelPath: string, request: TrtexecRequest, signal?: AbortSignal): Promise<TrtexecRun> {
+    return runTrtexec(await this.session(), this.workspace, probe, modelPath, request, signal);
   }
 
   async reset(): Promise<void> {

@@ -4,6 +4,7 @@
  *   <workDir>/blobs/<sha256>.part     an upload in progress, resumed from its size
  *   <workDir>/runs/<run id>/          one measurement's scratch space, removed afterwards
  *   <workDir>/ort/<version>-<arch>/   onnxruntime-node provisioned from blobs
+ *   <workDir>/engines/                TensorRT engines built on the device, kept
  * Relative work dirs are under the remote home (both exec and SFTP start there).
  */
 import { randomBytes } from 'node:crypto';
@@ -32,6 +33,11 @@ export class RemoteWorkspace {
 
   runDir(runId: string): string {
     return posix.join(this.base, 'runs', runId);
+  }
+
+  /** TensorRT engines, kept by model hash, precision and TensorRT version. */
+  engineDir(): string {
+    return posix.join(this.base, 'engines');
   }
 
   ortDir(version: string, arch: string): string {

@@ -10,6 +10,8 @@ import { sha256File } from '../deploy/contentHash.js';
 import type { MeasurableDevice, RunnerRun } from '../measurableDevice.js';
 import { requirePrecision } from '../probe/capabilities.js';
 import type { RunnerRequest } from '../runners/nodeRunner.js';
+import type { TrtexecRequest } from '../runners/trtexecRunner.js';
+import type { TrtPrecision } from '../trtexec/trtexecCommand.js';
 import { judgeStability, summarizeLatency } from './latencyStats.js';
 import { readFileSync } from 'node:fs';
 
@@ -19,6 +21,13 @@ export interface MeasureOptions extends Partial<RunnerRequest> {
   signal?: AbortSignal;
   /** Restarts after a lost connection (default 1). */
   retries?: number;
+  /** TensorRT instead of the Node runner (SSH devices with trtexec): the precision to build. */
+  tensorrt?: { precision: TrtPrecision; warmupMs?: number; layers?: string[] };
+}
+
+/** A device that can also time TensorRT engines. */
+interface TensorRtCapable {
+  runTrtexec(probe: ProbeResult, modelPath: string, request: TrtexecRequest, signal?: AbortSignal): Promise<RunnerRun>;
 }
 
 /**
@@ -41,37 +50,45 @@ export async function measureLatency(device: MeasurableDevice, modelPath: string
     threads: options.threads,
   };
   const probe = options.probe ?? (await device.probe());
-  const precisions = modelPrecisions(modelPath);
-  for (const p of precisions) requirePrecision(probe, device.name, 'onnxruntime-node', p);
+  const trt = options.tensorrt;
+  // A QDQ model is INT8 whatever the runtime; for TensorRT the build precision is the caller's.
+  const precisions: string[] = trt ? [...new Set([trt.precision, ...modelPrecisions(modelPath).filter((p) => p === 'INT8')])] : modelPrecisions(modelPath);
+  for (const p of precisions) requirePrecision(probe, device.name, trt ? 'tensorrt' : 'onnxruntime-node', p as 'FP32' | 'FP16' | 'INT8');
+  const run = (): Promise<RunnerRun> => {
+    if (!trt) return device.runNodeRunner(modelPath, request, options.signal);
+    const capable = device as Partial<TensorRtCapable>;
+    if (!capable.runTrtexec) throw new BitbenchError('UNSUPPORTED_PRECISION', `${device.name} cannot run TensorRT.`, 'Use an SSH device with TensorRT, or the Node runner.');
+    return capable.runTrtexec(probe, modelPath, { precision: trt.precision, iterations: request.runs, warmupMs: trt.warmupMs ?? 500, layers: trt.layers }, options.signal);
+  };
 
   let retries = 0;
   let uploadedBytes = 0;
   for (;;) {
     try {
-      const run: RunnerRun = await device.runNodeRunner(modelPath, request, options.signal);
-      const { before, after } = run;
-      uploadedBytes += run.uploadedBytes;
-      const samples = run.output.samplesMs;
+      const result = await run();
+      const { before, after } = result;
+      uploadedBytes += result.uploadedBytes;
+      const samples = result.output.samplesMs;
       const { stats, cv } = summarizeLatency(samples);
       const reasons = judgeStability(cv, samples.length, before, after, probe.cpu.cores);
       return {
         device: device.name,
         model: basename(modelPath),
         modelSha256: await sha256File(modelPath),
-        runtime: `onnxruntime-node ${run.output.ortVersion ?? ''}`.trim(),
+        runtime: trt ? result.output.runtime : `onnxruntime-node ${result.output.ortVersion ?? ''}`.trim(),
         precisions,
         latencyMs: stats,
         cv,
         runs: samples.length,
-        warmup: request.warmup,
+        warmup: trt ? 0 : request.warmup,
         unstable: reasons.length > 0,
         unstableReasons: reasons,
         state: { before, after },
         samplesMs: samples,
-        nodeMs: run.output.nodeMs,
+        nodeMs: result.output.nodeMs,
         uploadedBytes,
         wallMs: performance.now() - started,
-        runnerMs: run.output.runnerMs,
+        runnerMs: result.output.runnerMs,
         retries,
       };
     } catch (error) {
