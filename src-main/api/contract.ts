@@ -46,7 +46,13 @@ export const apiMethods = {
   'runs.get': { input: z.object({ id: z.number().int() }).strict(), output: RunDetail },
   'runs.report': { input: z.object({ id: z.number().int() }).strict(), output: ReportModel.nullable() },
   'runs.compare': {
-    input: z.object({ targets: z.array(z.object({ runId: z.number().int(), configurationId: z.number().int().optional() }).strict()).min(1).max(20) }).strict(),
+    input: z
+      .object({
+        targets: z.array(z.object({ runId: z.number().int(), configurationId: z.number().int().optional() }).strict()).min(1).max(20),
+        /** Device whose latency measurements to show; default: the first run's device. */
+        device: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
     output: Comparison,
   },
   'jobs.cancel': { input: z.object({ runId: z.number().int() }).strict(), output: z.object({ ok: z.boolean() }) },

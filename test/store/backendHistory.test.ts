@@ -48,6 +48,9 @@ describe('history API', () => {
     const compared = await dispatchApiCall(backend.handlers, 'runs.compare', { targets: [{ runId: big }, { runId: big, configurationId: 2 }] });
     expect(compared).toMatchObject({ ok: true, result: { rows: [{ runId: big }, { runId: big, configurationId: 2 }] } });
 
+    const elsewhere = await dispatchApiCall(backend.handlers, 'runs.compare', { targets: [{ runId: big }], device: 'nano-7' });
+    expect(elsewhere).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('nano-7') } });
+
     const missing = await dispatchApiCall(backend.handlers, 'runs.get', { id: 999 });
     expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });

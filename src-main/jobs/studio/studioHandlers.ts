@@ -98,7 +98,7 @@ export function createStudioHandlers(deps: StudioDeps): Pick<ApiHandlers, Studio
     'search.start': async (input) => startSearch(deps, input),
     'runs.get': async ({ id }) => deps.history.getRun(id),
     'runs.report': async ({ id }) => reportModelOf(id),
-    'runs.compare': async ({ targets }) => deps.history.compare(targets),
+    'runs.compare': async ({ targets, device }) => deps.history.compare(targets, device),
     'jobs.cancel': async ({ runId }) => ({ ok: deps.history.cancel(runId) }),
     'jobs.pause': async ({ runId }) => ({ ok: deps.history.pause(runId) }),
     'jobs.resume': async ({ runId }) => deps.history.startInBackground(runId),
