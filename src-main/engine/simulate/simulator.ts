@@ -301,7 +301,7 @@ export class QuantSimulator {
     const notes: string[] = [];
     const lowBits = Object.values(parsed.groups).some((p) => (p.w !== null && p.w < 8) || (p.a !== null && p.a < 8));
     if (lowBits) notes.push('Bit-widths below 8 are stored in INT8/UINT8 with only their levels used (activations restricted by a Min on the integer tensor).');
-    if (Object.values(parsed.groups).some((p) => (p.a ?? 0) > 8)) notes.push('Activations wider than 8 bits are written as float fake-quantization (Div, Round, Clip, Mul), exactly the 16-bit grid: onnxruntime rewrites UINT16 QuantizeLinear/DequantizeLinear pairs during graph optimization and changes their numbers (measured), so that form would not match the simulation.');
+    if (Object.values(parsed.groups).some((p) => (p.a ?? 0) > 8)) notes.push('Activations wider than 8 bits are written as float fake-quantization (Div, rounding by adding and subtracting 1.5*2^23, Clip, Mul), exactly the 16-bit grid: onnxruntime rewrites UINT16 QuantizeLinear/DequantizeLinear pairs during graph optimization and changes their numbers (measured), so that form would not match the simulation.');
     if (Object.values(parsed.groups).some((p) => (p.w ?? 0) > 8 || (p.w !== null && p.a !== null && p.a > 8))) notes.push('Weights of layers that do not run on 8-bit kernels are stored as float32 constants holding exactly their quantized values.');
     const manifest: ExportManifest = {
       model: this.loaded.info.name,
