@@ -12,7 +12,7 @@ import type { MeasurableDevice, RunnerRun } from './measurableDevice.js';
 import { buildProbeResult } from './probe/buildProbeResult.js';
 import { parseDeviceState } from './probe/parseState.js';
 import { PROBE_SCRIPT, STATE_SCRIPT, sectionMarker, sectionsWithPrefix, splitSections, stateScript } from './probe/probeScript.js';
-import { NODE_RUNNER_PATH, nodeRunnerArgs, parseRunnerOutput, type RunnerRequest } from './runners/nodeRunner.js';
+import { NODE_RUNNER_PATH, PYTHON_RUNNER_PATH, nodeRunnerArgs, parseRunnerOutput, type RunnerRequest } from './runners/nodeRunner.js';
 import type { SshConnectionPool } from './ssh/connectionPool.js';
 import { shellCommand } from './ssh/shellQuote.js';
 import type { SshSession } from './ssh/sshSession.js';
@@ -59,24 +59,34 @@ export class SshDevice implements MeasurableDevice {
   }
 
   async runNodeRunner(modelPath: string, request: RunnerRequest, signal?: AbortSignal): Promise<RunnerRun> {
+    return this.runScriptRunner('node', modelPath, request, signal);
+  }
+
+  /** The python3 onnxruntime runner (needs python3 with onnxruntime and numpy on the device). */
+  async runPythonRunner(modelPath: string, request: RunnerRequest, signal?: AbortSignal): Promise<RunnerRun> {
+    return this.runScriptRunner('python', modelPath, request, signal);
+  }
+
+  private async runScriptRunner(kind: 'node' | 'python', modelPath: string, request: RunnerRequest, signal?: AbortSignal): Promise<RunnerRun> {
     const s = await this.session();
     await this.workspace.prepare(s);
     for (const dir of this.orphans.splice(0)) await s.exec(this.cleanupCommand(dir), { what: 'cleaning up an interrupted run' });
     let uploadedBytes = 0;
     let runtime = this.runtime.get(s);
-    if (!runtime) {
+    if (kind === 'node' && !runtime) {
       runtime = await provisionNodeRuntime(s, this.workspace);
       uploadedBytes += runtime.uploadedBytes;
       this.runtime.set(s, runtime);
     }
-    const runner = await transferArtifact(s, this.workspace, NODE_RUNNER_PATH, 'the Node runner');
+    const runner = await transferArtifact(s, this.workspace, kind === 'node' ? NODE_RUNNER_PATH : PYTHON_RUNNER_PATH, `the ${kind} runner`);
     const model = await transferArtifact(s, this.workspace, modelPath, 'the model');
     uploadedBytes += runner.uploadedBytes + model.uploadedBytes;
 
     const runDir = this.workspace.runDir(this.workspace.newRunId());
     const pidfile = posix.join(runDir, 'runner.pid');
-    const script = posix.join(runDir, 'runner.cjs');
-    const args = nodeRunnerArgs(model.remotePath, request, { ort: runtime.ortPackageDir, pidfile, profileDir: posix.join(runDir, 'profile') });
+    const script = posix.join(runDir, kind === 'node' ? 'runner.cjs' : 'runner.py');
+    const args = nodeRunnerArgs(model.remotePath, request, { ort: runtime?.ortPackageDir, pidfile, profileDir: posix.join(runDir, 'profile') });
+    const interpreter = kind === 'node' ? 'node' : 'python3';
     // One command for the whole run, because every command pays the remote shell's start-up:
     // finish uploads, state before, the runner (copied to a .cjs name so Node loads it as
     // CommonJS whatever surrounds it), state after, cleanup.
@@ -84,7 +94,7 @@ export class SshDevice implements MeasurableDevice {
       finishUploadsCommand([runner, model]),
       stateScript('before.'),
       `echo ${sectionMarker('run')}`,
-      `${shellCommand('mkdir', '-p', '--', runDir)} && ${shellCommand('cp', '--', runner.remotePath, script)} && ( cd -- ${shellCommand(runDir)} && ${shellCommand('node', script, ...args)} ); code=$?`,
+      `${shellCommand('mkdir', '-p', '--', runDir)} && ${shellCommand('cp', '--', runner.remotePath, script)} && ( cd -- ${shellCommand(runDir)} && ${shellCommand(interpreter, script, ...args)} ); code=$?`,
       stateScript('after.'),
       `echo ${sectionMarker('end')}; ${shellCommand('rm', '-rf', '--', runDir)}; exit $code`,
     ].join('\n');

@@ -21,6 +21,8 @@ export interface MeasureOptions extends Partial<RunnerRequest> {
   signal?: AbortSignal;
   /** Restarts after a lost connection (default 1). */
   retries?: number;
+  /** The python3 onnxruntime runner instead of the Node runner (SSH devices). */
+  python?: boolean;
   /** TensorRT instead of the Node runner (SSH devices with trtexec): the precision to build. */
   tensorrt?: { precision: TrtPrecision; warmupMs?: number; layers?: string[] };
 }
@@ -28,6 +30,11 @@ export interface MeasureOptions extends Partial<RunnerRequest> {
 /** A device that can also time TensorRT engines. */
 interface TensorRtCapable {
   runTrtexec(probe: ProbeResult, modelPath: string, request: TrtexecRequest, signal?: AbortSignal): Promise<RunnerRun>;
+}
+
+/** A device that can run the python3 onnxruntime runner. */
+interface PythonCapable {
+  runPythonRunner(modelPath: string, request: RunnerRequest, signal?: AbortSignal): Promise<RunnerRun>;
 }
 
 /**
@@ -53,8 +60,14 @@ export async function measureLatency(device: MeasurableDevice, modelPath: string
   const trt = options.tensorrt;
   // A QDQ model is INT8 whatever the runtime; for TensorRT the build precision is the caller's.
   const precisions: string[] = trt ? [...new Set([trt.precision, ...modelPrecisions(modelPath).filter((p) => p === 'INT8')])] : modelPrecisions(modelPath);
-  for (const p of precisions) requirePrecision(probe, device.name, trt ? 'tensorrt' : 'onnxruntime-node', p as 'FP32' | 'FP16' | 'INT8');
+  const runtime = trt ? 'tensorrt' : options.python ? 'onnxruntime-python' : 'onnxruntime-node';
+  for (const p of precisions) requirePrecision(probe, device.name, runtime, p as 'FP32' | 'FP16' | 'INT8');
   const run = (): Promise<RunnerRun> => {
+    if (options.python) {
+      const capable = device as Partial<PythonCapable>;
+      if (!capable.runPythonRunner) throw new BitbenchError('UNSUPPORTED_PRECISION', `${device.name} has no python3 runner.`, 'Use the Node runner on this device.');
+      return capable.runPythonRunner(modelPath, request, options.signal);
+    }
     if (!trt) return device.runNodeRunner(modelPath, request, options.signal);
     const capable = device as Partial<TensorRtCapable>;
     if (!capable.runTrtexec) throw new BitbenchError('UNSUPPORTED_PRECISION', `${device.name} cannot run TensorRT.`, 'Use an SSH device with TensorRT, or the Node runner.');
@@ -75,7 +88,7 @@ export async function measureLatency(device: MeasurableDevice, modelPath: string
         device: device.name,
         model: basename(modelPath),
         modelSha256: await sha256File(modelPath),
-        runtime: trt ? result.output.runtime : `onnxruntime-node ${result.output.ortVersion ?? ''}`.trim(),
+        runtime: `${result.output.runtime} ${result.output.ortVersion ?? ''}`.trim(),
         precisions,
         latencyMs: stats,
         cv,

@@ -1,6 +1,7 @@
 /**
- * The Node runner's contract on this side: where its script lives, the arguments it takes and the
- * one JSON line it prints (validated, since it crosses a process and maybe a network boundary).
+ * The script runners' contract on this side (Node runner and the python3 runner share it): where
+ * the scripts live, the arguments they take and the one JSON line they print (validated, since it
+ * crosses a process and maybe a network boundary).
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -8,6 +9,8 @@ import { BitbenchError } from '../../api/index.js';
 
 /** resources/runners/node-runner.cjs in the source tree. */
 export const NODE_RUNNER_PATH = fileURLToPath(new URL('../../../resources/runners/node-runner.cjs', import.meta.url));
+/** resources/runners/ort_runner.py: same arguments and result line, for python3 with onnxruntime. */
+export const PYTHON_RUNNER_PATH = fileURLToPath(new URL('../../../resources/runners/ort_runner.py', import.meta.url));
 
 export interface RunnerRequest {
   warmup: number;
@@ -48,11 +51,11 @@ export function parseRunnerOutput(stdout: string, stderr: string, device: string
   try {
     value = JSON.parse(last);
   } catch {
-    throw new BitbenchError('DEVICE_ERROR', `The Node runner on ${device} printed no result.${stderr.trim() ? ` It said: ${stderr.trim().slice(0, 500)}` : ''}`);
+    throw new BitbenchError('DEVICE_ERROR', `The runner on ${device} printed no result.${stderr.trim() ? ` It said: ${stderr.trim().slice(0, 500)}` : ''}`);
   }
   const failed = value as { ok?: boolean; error?: string };
-  if (failed.ok === false) throw new BitbenchError('DEVICE_ERROR', `The Node runner on ${device} failed: ${failed.error}`, 'Check that the model runs with onnxruntime on this device.');
+  if (failed.ok === false) throw new BitbenchError('DEVICE_ERROR', `The runner on ${device} failed: ${failed.error}`, 'Check that the model runs with onnxruntime on this device.');
   const parsed = RunnerOutput.safeParse(value);
-  if (!parsed.success) throw new BitbenchError('DEVICE_ERROR', `The Node runner on ${device} returned an unexpected result: ${parsed.error.message}`);
+  if (!parsed.success) throw new BitbenchError('DEVICE_ERROR', `The runner on ${device} returned an unexpected result: ${parsed.error.message}`);
   return parsed.data;
 }
