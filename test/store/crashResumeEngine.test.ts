@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunSearchResult } from '../../src-main/engine/search/runSearch.js';
+import { createBackend } from '../../src-main/jobs/backend.js';
 import { openHistoryStore } from '../../src-main/store/index.js';
 import { tempDir } from './fixtures.js';
 
@@ -100,6 +101,12 @@ describe('crash and resume of a real search', () => {
     expect(summary.evaluationsAfter).toBe(final.evaluations.length);
     expect(final.status).toBe('done');
     expect(result.chosen).not.toBeNull();
+
+    // The finished run reports like any other, and the history remembers the report.
+    const backend = createBackend({ home, mode: 'cli' });
+    const exported = await backend.handlers['reports.export']({ runId, format: 'json' });
+    await backend.close();
+    expect(store.outputs.reportsForRun(runId)).toEqual([expect.objectContaining({ runId, format: 'json', path: exported.path })]);
 
     expect(store.integrityCheck()).toBe('ok');
     expect(store.db.pragma('foreign_key_check')).toEqual([]);

@@ -109,6 +109,8 @@ export function createStudioHandlers(deps: StudioDeps): Pick<ApiHandlers, Studio
       const fileName = `run-${runId}-report.${format}`;
       const path = join(deps.home.reports, fileName);
       writeFileSync(path, bytes);
+      // The history remembers every report written about a run.
+      deps.history.store.outputs.addReport({ runId, format, path, title: fileName });
       return { fileName, path, bytes: bytes.length, downloadUrl: deps.reportUrlPrefix ? `${deps.reportUrlPrefix}${encodeURIComponent(fileName)}` : null };
     },
   };
