@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { createBackend } from '../jobs/backend.js';
 import { resolveHomeDir } from '../jobs/home.js';
 import { createIpcCallHandler } from './ipcHandler.js';
+import { printHtmlToPdf } from './printToPdf.js';
+import { SafeStorageSecretStore } from './safeStorageSecrets.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './ipcChannels.js';
 import { createMainWindow, hardenSession } from './window.js';
 
@@ -20,7 +22,8 @@ app.enableSandbox();
 
 void app.whenReady().then(() => {
   hardenSession();
-  const backend = createBackend({ home: resolveHomeDir(), mode: 'desktop' });
+  const home = resolveHomeDir();
+  const backend = createBackend({ home, mode: 'desktop', secrets: new SafeStorageSecretStore(home), pdfPrinter: printHtmlToPdf });
   const handleCall = createIpcCallHandler(backend.handlers, process.env.ELECTRON_RENDERER_URL);
   ipcMain.handle(IPC_CALL_CHANNEL, (event, method: unknown, input: unknown) => handleCall({ senderFrameUrl: event.senderFrame?.url }, method, input));
   const win = createMainWindow(preloadPath, process.env.ELECTRON_RENDERER_URL, rendererFile);

@@ -4,6 +4,8 @@
  */
 import type { ApiHandlers } from '../api/index.js';
 import { DeviceLab } from '../device/deviceLab.js';
+import type { SecretStore } from '../device/secrets.js';
+import type { PdfPrinter } from '../report/pdf.js';
 import { EventHub } from './events.js';
 import { createBenchmarkExecutor } from './executors/benchmarkJob.js';
 import { builtInExecutors } from './executors/index.js';
@@ -19,6 +21,10 @@ export interface BackendOptions {
   mode: 'desktop' | 'web' | 'cli';
   /** Web mode serves exported reports under this URL prefix. */
   reportUrlPrefix?: string;
+  /** Where device passwords live (the desktop app passes its OS-keychain store; default: memory only). */
+  secrets?: SecretStore;
+  /** How PDF reports are printed (the desktop app passes webContents.printToPDF; default: headless Chromium). */
+  pdfPrinter?: PdfPrinter;
 }
 
 export interface Backend {
@@ -37,7 +43,7 @@ export function createBackend(options: BackendOptions): Backend {
   const home = prepareHome(options.home);
   const events = new EventHub();
   const versions = getVersions();
-  const lab = new DeviceLab({ home: home.root });
+  const lab = new DeviceLab({ home: home.root, ...(options.secrets ? { secrets: options.secrets } : {}) });
   const studioSearch = createStudioSearchExecutor({ events, artifactsDir: home.artifacts, lab });
   const benchmark = createBenchmarkExecutor({ lab, artifactsDir: home.artifacts });
   const history = new HistoryService(home.database, events, [studioSearch, benchmark, ...builtInExecutors]);
@@ -54,7 +60,7 @@ export function createBackend(options: BackendOptions): Backend {
     }),
     'runs.list': async (input) => ({ runs: history.listRuns({ limit: input.limit ?? 50, model: input.model, device: input.device }) }),
     ...createDeviceHandlers(lab, versions.onnxruntime),
-    ...createStudioHandlers({ home, history, lab, reportUrlPrefix: options.reportUrlPrefix ?? null }),
+    ...createStudioHandlers({ home, history, lab, reportUrlPrefix: options.reportUrlPrefix ?? null, pdfPrinter: options.pdfPrinter }),
   };
 
   return {
