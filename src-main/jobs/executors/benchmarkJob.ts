@@ -5,8 +5,7 @@
  * the configurations it already measured. Configurations the device cannot run fast are skipped
  * with the device's reason instead of producing numbers for a precision it does not have.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BitbenchError, CalibrationMethod, LOCAL_DEVICE_NAME, PreprocessSpec, QuantConfig, type MeasureResult } from '../../api/index.js';
@@ -15,6 +14,7 @@ import { QuantSimulator } from '../../engine/index.js';
 import { openSearchData } from '../../engine/search/runSearch.js';
 import { configHash } from '../../store/index.js';
 import type { JobContext, JobExecutor, JobOutcome } from '../jobTypes.js';
+import { recordExportedModel } from './recordExportedModel.js';
 
 /** Marks a run's settings as a benchmark so this executor (and no other) picks it up. */
 export const BENCHMARK_MARKER = 'benchmark';
@@ -97,9 +97,7 @@ async function executeBenchmark(context: JobContext, deps: BenchmarkDeps): Promi
           simulator = await QuantSimulator.create(s.modelPath, { calibration: data.calibration, calibrationMethod: s.calibration, calibrationLimit: data.calibration.size, signal: context.signal });
         }
         modelPath = join(dir, `${hash.slice(0, 16)}.onnx`);
-        const manifest = await simulator.exportQdq(target.config, modelPath);
-        const sha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
-        context.recordArtifact({ sha256, kind: 'qdq-onnx', path: modelPath, sizeBytes: statSync(modelPath).size, config: target.config, runtime: 'onnxruntime', flags: manifest });
+        recordExportedModel(context, target.config, modelPath, await simulator.exportQdq(target.config, modelPath));
       }
       let measured: MeasureResult;
       try {

@@ -16,6 +16,7 @@ import type { DeviceLab } from '../../device/deviceLab.js';
 import { configHash } from '../../store/configHash.js';
 import type { EventHub } from '../events.js';
 import type { JobContext, JobExecutor, JobOutcome } from '../jobTypes.js';
+import { recordExportedModel } from './recordExportedModel.js';
 import { searchHooksFor, searchOutcome } from './searchJob.js';
 
 /** What the studio keeps as a search run's result: the search, the model's layout, the measurements. */
@@ -167,6 +168,7 @@ async function measureCandidates(context: JobContext, deps: StudioSearchDeps, re
   targets.push({ label: 'FP32', kind: 'fp32', config: { groups: {} } });
 
   const probe = await deps.lab.probe(deviceName);
+  context.recordProbe(deviceName, probe);
   const data = await openSearchData({ data: request.data, calib: request.calib, preprocess: request.preprocess, seed: request.seed, calibrationSamples: request.calibLimit });
   let simulator: QuantSimulator | undefined;
   const out: StudioMeasurement[] = [];
@@ -187,7 +189,7 @@ async function measureCandidates(context: JobContext, deps: StudioSearchDeps, re
       if (target.kind !== 'fp32') {
         simulator ??= await QuantSimulator.create(request.modelPath, { calibration: data.calibration, calibrationMethod: request.calibration, calibrationLimit: data.calibration.size, signal: context.signal });
         modelPath = join(dir, `${hash.slice(0, 16)}.onnx`);
-        await simulator.exportQdq(target.config, modelPath);
+        recordExportedModel(context, target.config, modelPath, await simulator.exportQdq(target.config, modelPath));
       }
       let measured: MeasureResult;
       try {
