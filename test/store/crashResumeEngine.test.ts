@@ -49,8 +49,8 @@ describe('crash and resume of a real search', () => {
       method: 'pareto',
       candidates: ['W4A8', 'W8A8'],
       baselines: ['W8A8', 'W4A8'],
-      limit: 200,
-      calibLimit: 64,
+      limit: 100,
+      calibLimit: 32,
       measure: false,
       title: 'crash test',
     };
