@@ -15,6 +15,8 @@ export interface FaultProxy {
   cutAll(): void;
   /** Delay each forwarded chunk by this many ms (0: none). */
   setDelay(ms: number): void;
+  /** Silently drop everything in both directions (a dead link that never says so), or stop. */
+  blackhole(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -24,12 +26,14 @@ export function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   let up = 0;
   let cutAt: number | null = null;
   let delay = 0;
+  let dropping = false;
   const cutAll = (): void => {
     for (const s of live) s.destroy();
     live.clear();
   };
   const pipe = (from: Socket, to: Socket, counting: boolean): void => {
     from.on('data', (chunk: Buffer) => {
+      if (dropping) return;
       if (counting) {
         up += chunk.length;
         if (cutAt !== null && up >= cutAt) {
@@ -73,6 +77,7 @@ export function startFaultProxy(targetPort: number): Promise<FaultProxy> {
         cutAfterBytes: (n) => (cutAt = n === null ? null : up + n),
         cutAll,
         setDelay: (ms) => (delay = ms),
+        blackhole: (on) => (dropping = on),
         close: () =>
           new Promise((r) => {
             cutAll();

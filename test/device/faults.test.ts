@@ -11,6 +11,7 @@ import { BitbenchError, type ProbeResult } from '../../src-main/api/index.js';
 import { LocalDevice } from '../../src-main/device/localDevice.js';
 import { measureLatency } from '../../src-main/device/measure/measureLatency.js';
 import { SshDevice } from '../../src-main/device/sshDevice.js';
+import { SshConnectionPool } from '../../src-main/device/ssh/connectionPool.js';
 import { startFaultProxy, type FaultProxy } from './faultProxy.js';
 import { RESNET20, startLab, type Lab } from './labFixture.js';
 
@@ -100,6 +101,22 @@ describe('a flaky link', () => {
       proxy.setDelay(0);
     }
     expect(Date.now() - started).toBeGreaterThan(100);
+  });
+
+  it('notices a dead link that never closes, through keepalive', async () => {
+    const pool = new SshConnectionPool({ knownHostsFile: join(lab.home, 'known_hosts'), userKnownHostsFile: join(lab.home, 'none'), sshConfigText: '', agentSocket: '', keepaliveIntervalMs: 250 });
+    const session = await pool.get(lab.record({ name: 'silent', port: proxy.port }));
+    const started = Date.now();
+    proxy.blackhole(true);
+    try {
+      const e = (await session.exec('sleep 20; echo late', { what: 'a long command' }).catch((err: unknown) => err)) as BitbenchError;
+      expect(e.code).toBe('DEVICE_UNREACHABLE');
+      expect(e.message).toMatch(/lost during a long command/);
+    } finally {
+      proxy.blackhole(false);
+      await pool.closeAll();
+    }
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('cancel kills the remote runner and removes the run folder', async () => {

@@ -20,6 +20,8 @@ export interface SshPoolOptions {
   sshConfigText?: string;
   secrets?: SecretStore;
   readyTimeoutMs?: number;
+  /** SSH keepalive period; a link silent for 3 periods counts as dropped. */
+  keepaliveIntervalMs?: number;
   agentSocket?: string;
 }
 
@@ -65,6 +67,7 @@ export class SshConnectionPool {
       trustFingerprint: connect.trustFingerprint,
       secrets: this.options.secrets,
       readyTimeoutMs: this.options.readyTimeoutMs,
+      keepaliveIntervalMs: this.options.keepaliveIntervalMs,
       agentSocket: this.options.agentSocket,
     });
     this.sessions.set(record.name, opening);
