@@ -43,14 +43,19 @@ export class JobRunner {
    * attempts is handed to the executor and never redone.
    */
   async run(runId: number): Promise<RunSummary['status']> {
-    const run = this.claimable(runId);
-    const executor = this.executors.find((e) => e.accepts(run));
-    if (!executor) {
-      throw new BitbenchError('INVALID_CONFIG', `No job in this build of Bitbench can run run ${runId} (${run.kind}, ${run.method ?? 'no method'}).`, 'Update Bitbench to the version that started the run.');
-    }
+    // Check and claim in one write transaction, so two processes resuming the same run at the
+    // same moment cannot both win: the second waits for the lock, then sees a live owner.
+    const { run, executor } = this.store.transaction(() => {
+      const run = this.claimable(runId);
+      const executor = this.executors.find((e) => e.accepts(run));
+      if (!executor) {
+        throw new BitbenchError('INVALID_CONFIG', `No job in this build of Bitbench can run run ${runId} (${run.kind}, ${run.method ?? 'no method'}).`, 'Update Bitbench to the version that started the run.');
+      }
+      this.store.runs.claim(runId, this.pid);
+      return { run, executor };
+    });
     const controller = new AbortController();
     this.active.set(runId, controller);
-    this.store.runs.claim(runId, this.pid);
     const claimed = this.store.runs.get(runId)!;
     this.status(runId, 'running', run.status === 'queued' ? undefined : `resumed from ${run.status}`);
     try {
