@@ -187,7 +187,11 @@ export class QuantSimulator {
     return this.references.get(`${data.sha256}:${start}:${count}`)?.seconds ?? null;
   }
 
-  /** FP32 input activations of a layer on `data` (first `limit` samples), with its weight and attributes. */
+  /**
+   * FP32 input activations of a layer on `data` (first `limit` samples), with its (BatchNorm-folded)
+   * weight and attributes (plus `channelAxis` and, when present, `bias`). For a MatMul between two
+   * activations, the first input.
+   */
   async captureLayerInputs(layer: string, data: Dataset, limit: number): Promise<CapturedLayer> {
     const spec = this.layerSpec(layer);
     checkDataShape(this.loaded, data);
@@ -235,8 +239,9 @@ export class QuantSimulator {
 
   /**
    * Replaces nearest rounding for (layer, bits) with the given integer levels (same layout as the
-   * weight, on the scales of weightScales). Used by every configuration whose `rounding` is not
-   * 'nearest'.
+   * weight, on the per-channel scales of weightScales, channel axis `attrs.channelAxis` of
+   * captureLayerInputs; levels in [-2^(bits-1), 2^(bits-1)-1]). Used by every configuration whose
+   * `rounding` is not 'nearest'. Not to be called while an evaluation is running.
    */
   setRoundedWeights(layer: string, bits: number, levels: Int32Array): void {
     const spec = this.layerSpec(layer);
