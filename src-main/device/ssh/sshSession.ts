@@ -143,7 +143,9 @@ export class SshSession {
           code = c;
           signal = s ?? null;
         });
-        stream.on('close', () => finish());
+        // A channel also closes when the link drops; the connection's own close may come a tick
+        // later, so look again before calling an exit-less close a success.
+        stream.on('close', () => setImmediate(() => finish(code === null && signal === null && this.closed ? this.lost(what) : undefined)));
         if (options.stdin !== undefined) stream.end(options.stdin);
         else stream.end();
         if (options.signal?.aborted) onAbort();
