@@ -122,4 +122,25 @@ describe('crash and resume', () => {
     expect(store.integrityCheck()).toBe('ok');
     expect(store.db.pragma('foreign_key_check')).toEqual([]);
   });
+
+  // Two terminals resuming the same run: one runs it, the other is told it is taken (or finished).
+  // The microsecond window between checking and claiming is closed by a write transaction in
+  // JobRunner.run; this test covers the behaviour, not that window, which timing cannot hit reliably.
+  it('lets exactly one of two simultaneous `runs resume` take a run', async () => {
+    const tmp = tempDir('bb-race-');
+    cleanups.push(tmp.remove);
+    const home = tmp.dir;
+    const store = openHistoryStore(join(home, 'bitbench.sqlite'));
+    cleanups.unshift(() => store.close());
+    const runId = createSyntheticSearchRun(store, { evaluator: 'synthetic', groups: 6, evaluationDelayMs: 100 });
+
+    const [a, b] = await Promise.all([runCli(['--home', home, 'runs', 'resume', String(runId)]), runCli(['--home', home, 'runs', 'resume', String(runId)])]);
+    const codes = [a.code, b.code].sort();
+    expect(codes).toEqual([0, 1]);
+    const loser = a.code === 1 ? a : b;
+    expect(loser.stderr).toMatch(/still running in process|already finished/);
+    const result = store.runs.get(runId)!.result as SearchResult;
+    expect(store.runs.get(runId)!.status).toBe('done');
+    expect(store.results.countEvaluations(runId)).toBe(result.evaluations);
+  });
 });
