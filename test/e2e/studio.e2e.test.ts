@@ -30,7 +30,7 @@ describe('the studio loop in web mode', () => {
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
     });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: uncaught ${e.message}`));
   });
   afterAll(async () => {
     await browser?.close();
@@ -130,6 +130,18 @@ describe('the studio loop in web mode', () => {
     await page.getByTestId('precisions').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('precisions').textContent()).toContain('FP32');
     await shot(page, '8-devices');
+  });
+
+  it('says clearly when a device cannot be reached', async () => {
+    await page.goto(web.url + '#/devices');
+    const form = page.getByTestId('add-device');
+    await form.getByLabel('Name').fill('lab-box');
+    await form.getByLabel('Host').fill('127.0.0.1');
+    await form.getByLabel('Port').fill('1');
+    await form.getByRole('button', { name: 'Connect and add' }).click();
+    await page.getByTestId('error').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('error').textContent()).toMatch(/reach|refused|connect/i);
+    await shot(page, '8b-device-unreachable');
   });
 
   it('explains an invalid model instead of failing silently', async () => {

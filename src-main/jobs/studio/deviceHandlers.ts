@@ -14,9 +14,10 @@ export function createDeviceHandlers(lab: DeviceLab, onnxruntimeVersion: string)
   return {
     'devices.list': async () => {
       const records = await lab.list();
+      // The registry lists this computer first, then the SSH devices.
       const devices: DeviceSummary[] = [
         { name: LOCAL_DEVICE_NAME, kind: 'local', host: null, status: 'ready', description: `${process.platform}-${process.arch}, onnxruntime-node ${onnxruntimeVersion}` },
-        ...records.map((r) => ({
+        ...records.filter((r) => r.kind === 'ssh').map((r) => ({
           name: r.name,
           kind: 'ssh' as const,
           host: r.host ?? null,
