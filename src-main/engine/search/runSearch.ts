@@ -19,7 +19,7 @@ import { parseLatencyTable, type LatencyTable } from './cost/latencyTable.js';
 import type { GeneticOptions } from './genetic.js';
 import type { MsqOptions } from './msq/msqOptions.js';
 import type { SearchMethod, SearchResult } from './result.js';
-import { prepareRounding, weightBitsOf, type RoundingProvider } from './rounding.js';
+import { prepareRounding } from './rounding.js';
 import type { SensitivityMetric } from './sensitivity.js';
 import { searchWithEvaluator } from './searchWithEvaluator.js';
 import { SimulatorEvaluator } from './simulatorEvaluator.js';
@@ -61,11 +61,6 @@ export interface RunSearchOptions {
   threads?: number;
 }
 
-/** Extra engine capabilities a caller may pass in (the rounding implementation). */
-export interface RunSearchServices {
-  rounding?: (simulator: QuantSimulator, calibration: Dataset) => RoundingProvider;
-}
-
 /** What `runSearch` returns: the search result and the data it ran on. */
 export interface RunSearchResult extends SearchResult {
   data: { calibration: { name: string; size: number }; validation: { name: string; size: number }; phase1Samples: number };
@@ -95,7 +90,7 @@ export async function openSearchData(options: Pick<RunSearchOptions, 'data' | 'c
 }
 
 /** Runs one search end to end. */
-export async function runSearch(options: RunSearchOptions, hooks: SearchHooks = {}, services: RunSearchServices = {}): Promise<RunSearchResult> {
+export async function runSearch(options: RunSearchOptions, hooks: SearchHooks = {}): Promise<RunSearchResult> {
   const candidates = typeof options.candidates === 'string' ? parseCandidates(options.candidates) : options.candidates;
   const baselines = options.baselines === undefined ? parseCandidates(['W8A8', 'W4A8', 'W4A4', ...candidates.map((c) => `W${c.w ?? 32}${c.a === null ? '' : `A${c.a}`}`)].join(',')) : typeof options.baselines === 'string' ? parseCandidates(options.baselines) : options.baselines;
   const latencyTable = typeof options.latencyTable === 'string' ? readLatencyTable(options.latencyTable) : options.latencyTable;
@@ -106,8 +101,11 @@ export async function runSearch(options: RunSearchOptions, hooks: SearchHooks = 
   try {
     const costModel = createCostModel(options.cost, simulator.info, latencyTable);
     const rounding = options.rounding ?? 'nearest';
-    const layers = simulator.info.layers.filter((l) => l.weightShape.length > 0).map((l) => l.name);
-    const roundingSeconds = await prepareRounding(rounding, layers, weightBitsOf([...candidates, ...baselines]), services.rounding?.(simulator, data.calibration), undefined, hooks.signal);
+    const prepared = await prepareRounding(simulator, rounding, [...candidates, ...baselines], data.calibration, {
+      signal: hooks.signal,
+      onProgress: (done, total, label) => hooks.onProgress?.({ phase: 'rounding', step: label, done, total, etaSeconds: null, evaluations: 0 }),
+    });
+    const roundingSeconds = prepared.seconds;
     const phase1Samples = Math.min(options.phase1Samples ?? 256, data.calibration.size);
     const result = await searchWithEvaluator(evaluator, options.method, costModel, {
       candidates,

@@ -80,7 +80,7 @@ describe('MSQ', () => {
     const last = result.front[result.front.length - 1].config.groups;
     // Layer 0 (the big jump in accuracy) keeps its bits; the others paid the 12 bits.
     expect(last.g0.w).toBe(8);
-    expect(last.g1.w + last.g2.w + last.g3.w).toBe(24 - 12);
+    expect(last.g1.w! + last.g2.w! + last.g3.w!).toBe(24 - 12);
     expect(result.front[result.front.length - 1].evaluated).toBe(true);
   });
 });
