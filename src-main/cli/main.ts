@@ -15,6 +15,7 @@ import { registerInspectCommand } from './commands/inspect.js';
 import { registerEvaluateCommand } from './commands/evaluate.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerDeviceCommand } from './commands/device.js';
+import { registerReportCommand } from './commands/report.js';
 
 /** Exit codes: 0 ok, 1 the work failed (a user error with a message), 2 bad usage. */
 export const EXIT_OK = 0;
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerEvaluateCommand(program, ctx);
   registerExportCommand(program, ctx);
   registerDeviceCommand(program, ctx);
+  registerReportCommand(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) }).showHelpAfterError();
   return program;
 }

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The whole loop as a user walks it, in web mode in Debian's Chromium: open the demo model and its
  * data, run the demo search on this computer while watching progress (and measuring how long the
@@ -63,7 +64,7 @@ describe('the studio loop in web mode', () => {
       w.longest = 0;
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) w.longest = Math.max(w.longest, e.duration);
-      }).observe({ type: 'longtask', buffered: false });
+      }).observe({ type: 'longtask' as never, buffered: false });
     });
     await page.getByTestId('phase').waitFor({ timeout: 60_000 });
     await page.waitForFunction(() => document.querySelector('[data-testid="live"] svg') !== null, null, { timeout: 120_000 });
@@ -72,7 +73,7 @@ describe('the studio loop in web mode', () => {
     const t0 = Date.now();
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
     expect(Date.now() - t0).toBeLessThan(1000);
-    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, intervals: [2000] }).toBe('done');
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 600_000, interval: 2000 }).toBe('done');
     await page.getByTestId('compared-table').waitFor();
     const longest = await page.evaluate(() => (window as unknown as { longest: number }).longest);
     console.log(`Longest main-thread task during the search: ${longest.toFixed(0)} ms (0 means none over 50 ms)`);

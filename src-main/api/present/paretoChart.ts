@@ -15,7 +15,7 @@ export interface ParetoChartInput {
   height?: number;
 }
 
-const M = { top: 16, right: 24, bottom: 46, left: 58 };
+const M = { top: 16, right: 24, bottom: 46, left: 70 };
 
 export function renderParetoChart(input: ParetoChartInput): string {
   const width = input.width ?? 720;
@@ -35,9 +35,13 @@ export function renderParetoChart(input: ParetoChartInput): string {
 
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Accuracy against ${escapeXml(input.costAxisName)}" class="chart">`);
-  for (const t of y.ticks(6)) {
+  const yTicks = y.ticks(6);
+  // Enough decimals that neighbouring ticks never print the same label.
+  const step = yTicks.length > 1 ? yTicks[1] - yTicks[0] : 0.01;
+  const decimals = step >= 0.01 ? 0 : step >= 0.001 ? 1 : 2;
+  for (const t of yTicks) {
     parts.push(`<line x1="${M.left}" x2="${width - M.right}" y1="${y(t)}" y2="${y(t)}" class="grid"/>`);
-    parts.push(`<text x="${M.left - 8}" y="${y(t) + 4}" text-anchor="end" class="tick">${(t * 100).toFixed(1)}%</text>`);
+    parts.push(`<text x="${M.left - 8}" y="${y(t) + 4}" text-anchor="end" class="tick">${(t * 100).toFixed(decimals)}%</text>`);
   }
   // Log axes get many ticks from d3; keep at most six, evenly spread, so labels never collide.
   const allTicks = x.ticks(6);
@@ -49,7 +53,7 @@ export function renderParetoChart(input: ParetoChartInput): string {
   }
   parts.push(`<line x1="${M.left}" x2="${width - M.right}" y1="${height - M.bottom}" y2="${height - M.bottom}" class="axis"/>`);
   parts.push(`<text x="${(M.left + width - M.right) / 2}" y="${height - 8}" text-anchor="middle" class="label">${escapeXml(input.costAxisName)}${useLog ? ' (log scale)' : ''}</text>`);
-  parts.push(`<text transform="translate(14 ${(M.top + height - M.bottom) / 2}) rotate(-90)" text-anchor="middle" class="label">Accuracy (top-1)</text>`);
+  parts.push(`<text transform="translate(13 ${(M.top + height - M.bottom) / 2}) rotate(-90)" text-anchor="middle" class="label">Accuracy (top-1)</text>`);
 
   const front = input.front.filter((r) => r.accuracy !== null && r.cost > 0).sort((a, b) => a.cost - b.cost);
   if (front.length > 1) {

@@ -9,6 +9,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { BitbenchError, LOCAL_DEVICE_NAME, type DeviceRecord, type MeasureResult, type ProbeResult } from '../../api/index.js';
 import { DeviceLab } from '../../device/deviceLab.js';
 import { buildLatencyTable } from '../../device/measure/latencyTable.js';
+import { measureDeviceLatencyTable } from '../../device/measure/deviceLatencyTable.js';
 import { inspectModel } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
 
@@ -125,6 +126,31 @@ export function registerDeviceCommand(program: Command, ctx: CliContext): void {
         writeFileSync(opts.latencyTable, JSON.stringify({ ...table, device: name, modelSha256: result.modelSha256 }, null, 2) + '\n');
       }
       ctx.print(result, () => describeMeasure(result));
+    });
+
+  device
+    .command('latency-table <name> <model>')
+    .description('measure per-layer latency per precision for `search --cost latency --latency-table FILE`')
+    .requiredOption('--out <file>', 'where to write the table JSON')
+    .option('--variant <KEY=FILE...>', 'a QDQ export of the same model in precision KEY, e.g. W8A8=model_w8a8.onnx (repeatable)')
+    .option('--runs <n>', 'timed runs per model', positiveInt, 200)
+    .option('--warmup <n>', 'warm-up runs per model', positiveInt, 20)
+    .action(async (name: string, model: string, opts: { out: string; variant?: string[]; runs: number; warmup: number }) => {
+      const variants: Record<string, string> = {};
+      for (const v of opts.variant ?? []) {
+        const eq = v.indexOf('=');
+        if (eq <= 0) throw new BitbenchError('BAD_REQUEST', `--variant ${v} is not KEY=FILE.`, 'For example --variant W8A8=resnet20_w8a8.onnx');
+        variants[v.slice(0, eq)] = resolve(v.slice(eq + 1));
+      }
+      const modelPath = resolve(model);
+      const info = await inspectModel(modelPath);
+      const result = await withLab(ctx, async (lab) => {
+        const target = await lab.device(name);
+        return lab.queue.run(target.name, () => measureDeviceLatencyTable(target, modelPath, { layers: info.layers.map((l) => l.name), variants, runs: opts.runs, warmup: opts.warmup }));
+      });
+      writeFileSync(opts.out, JSON.stringify(result.table, null, 2) + '\n');
+      const medians = Object.entries(result.measurements).map(([k, m]) => `${k} ${m.latencyMs.median.toFixed(3)} ms${m.unstable ? ' (unstable)' : ''}`);
+      ctx.print({ out: opts.out, table: result.table, medians: Object.fromEntries(Object.entries(result.measurements).map(([k, m]) => [k, m.latencyMs.median])) }, `wrote ${opts.out}: ${Object.keys(result.table.layers).length} layers; end-to-end medians: ${medians.join(', ')}`);
     });
 
   device
