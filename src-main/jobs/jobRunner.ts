@@ -10,7 +10,7 @@
  *                       |--cancel--> cancelled --resume---+
  *                       '--crash (owner gone)------resume-+
  */
-import { LOCAL_DEVICE_NAME, toErrorInfo, BitbenchError, type RunSummary } from '../api/index.js';
+import { LOCAL_DEVICE_NAME, toErrorInfo, BitbenchError, type ProbeResult, type RunSummary } from '../api/index.js';
 import type { HistoryStore, RunRecord } from '../store/index.js';
 import type { EventHub } from './events.js';
 import type { FinishedArtifact, FinishedEvaluation, FinishedMeasurement, JobContext, JobExecutor, JobOutcome, JobProgress } from './jobTypes.js';
@@ -147,7 +147,7 @@ export class JobRunner {
           store.results.insertMeasurement({ runId: run.id, configurationId, deviceId, key: measurement.key, runtime: measurement.runtime, summary: measurement.summary, samples: measurement.samples, deviceState: measurement.deviceState });
         });
       },
-      recordProbe: (deviceName: string, probe: unknown) => {
+      recordProbe: (deviceName: string, probe: ProbeResult) => {
         store.transaction(() => store.catalog.addProbe(this.deviceId(deviceName), probe));
       },
       recordArtifact: (artifact: FinishedArtifact) => {

@@ -3,7 +3,7 @@
  * run's settings, a cancellation signal, the work finished by earlier attempts, and callbacks that
  * persist each finished evaluation or measurement the moment it completes.
  */
-import type { EvaluationMetrics, MeasurementSummary, QuantConfig, StoredEvaluation } from '../api/index.js';
+import type { EvaluationMetrics, MeasurementSummary, ProbeResult, QuantConfig, StoredEvaluation } from '../api/index.js';
 import type { RunRecord } from '../store/index.js';
 
 /** One finished evaluation, as an executor reports it. */
@@ -58,7 +58,7 @@ export interface JobContext {
   /** Persists one measurement now, in its own transaction. */
   recordMeasurement(measurement: FinishedMeasurement): void;
   /** Keeps a probe snapshot (ProbeResult) of a device the job used. */
-  recordProbe(deviceName: string, probe: unknown): void;
+  recordProbe(deviceName: string, probe: ProbeResult): void;
   /** Records an exported model by content hash. */
   recordArtifact(artifact: FinishedArtifact): void;
   progress(progress: JobProgress): void;

@@ -5,7 +5,7 @@
  * leaves the history exactly as it was.
  */
 import { z } from 'zod';
-import { BitbenchError, EvaluationMetrics, MeasurementSummary, QuantConfig } from '../api/index.js';
+import { BitbenchError, DeviceRecord, EvaluationMetrics, MeasurementSummary, QuantConfig } from '../api/index.js';
 import { configHash } from './configHash.js';
 import { decodeJson, encodeJson } from './jsonCodec.js';
 import type { HistoryStore } from './historyStore.js';
@@ -13,7 +13,7 @@ import type { HistoryStore } from './historyStore.js';
 export const RUN_EXPORT_FORMAT = 'bitbench-run';
 export const RUN_EXPORT_VERSION = 1;
 
-const DeviceExport = z.object({ name: z.string(), kind: z.enum(['local', 'ssh']), host: z.string().nullable(), record: z.unknown().nullable() });
+const DeviceExport = z.object({ name: z.string(), kind: z.enum(['local', 'ssh']), host: z.string().nullable(), record: DeviceRecord.nullable() });
 
 /** The exported form of a run. */
 export const RunExport = z.object({
@@ -150,7 +150,7 @@ export function importRun(store: HistoryStore, document: unknown): number {
     const modelId = store.catalog.upsertModel({ sha256: doc.model.sha256, name: doc.model.name, info: doc.model.info ?? undefined });
     const datasetId = doc.dataset ? store.catalog.upsertDataset({ ...doc.dataset }) : null;
     const deviceIds = new Map<string, number>();
-    for (const d of doc.devices) deviceIds.set(d.name, store.catalog.upsertDevice({ name: d.name, kind: d.kind, host: d.host, record: d.record ?? undefined }));
+    for (const d of doc.devices) deviceIds.set(d.name, store.catalog.upsertDevice({ name: d.name, kind: d.kind, host: d.host, record: d.record }));
     const deviceId = (name: string | null): number | null => {
       if (name === null) return null;
       const id = deviceIds.get(name);

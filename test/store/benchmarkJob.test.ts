@@ -84,6 +84,7 @@ describe('benchmark job', () => {
     // Two quantized exports kept by content hash (FP32 is the original file), one probe per attempt.
     expect(store.db.prepare('SELECT count(*) AS n FROM artifacts').get()).toEqual({ n: 2 });
     expect(store.db.prepare('SELECT count(*) AS n FROM device_probes').get()).toEqual({ n: 2 });
+    expect(store.catalog.latestProbe(store.catalog.deviceByName('this computer')!.id)?.cpu.cores).toBeGreaterThan(0);
 
     const comparison = compareConfigurations(store, [{ runId: sourceId }, { runId: benchmarkId }]);
     expect(comparison.rows[0]).toMatchObject({ runId: sourceId, configurationId: chosen.id, metrics: { accuracy: 0.93 } });

@@ -37,7 +37,7 @@ export function buildSampleHistory(path: string): SampleHistory {
   const store = openHistoryStore(path);
   const modelId = store.catalog.upsertModel({ sha256: 'a'.repeat(64), name: 'lenet.onnx' });
   const datasetId = store.catalog.upsertDataset({ sha256: 'b'.repeat(64), name: 'fmnist-val', samples: 1000, labeled: true });
-  const deviceId = store.catalog.upsertDevice({ name: 'jetson', kind: 'ssh', host: '10.0.0.7' });
+  const deviceId = store.catalog.upsertDevice({ name: 'jetson', kind: 'ssh', host: '10.0.0.7', record: { name: 'jetson', kind: 'ssh', host: '10.0.0.7', user: 'lab', auth: ['agent'], createdAt: '2025-01-01T00:00:00.000Z' } });
   const versions = { app: '0.1.0', onnxruntime: '1.30.0', node: process.versions.node };
   const searchRunId = store.runs.create({ kind: 'search', title: 'pareto on lenet', method: 'pareto', modelId, datasetId, deviceId, settings: { candidates: ['W4A8', 'W8A8'] }, versions });
   const benchRunId = store.runs.create({ kind: 'benchmark', title: 'fixed baselines', method: 'fixed', modelId, datasetId, deviceId, settings: {}, versions });

@@ -97,6 +97,7 @@ describe('history store', () => {
       measurements: d.measurements.map((m) => ({ ...m, id: 0, runId: 0, configurationId: 0 })),
     });
     expect(strip(b)).toEqual(strip(a));
+    expect(other.catalog.deviceByName('jetson')?.record).toMatchObject({ user: 'lab', auth: ['agent'] });
     const m = b.measurements[0];
     expect(Array.from(other.results.measurementSamples(m.id))).toEqual(Array.from(store.results.measurementSamples(a.measurements[0].id)));
   });

@@ -4,6 +4,7 @@
  * with a history of probe snapshots.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { ProbeResult, type DeviceRecord } from '../../api/index.js';
 
 export interface ModelInput {
   sha256: string;
@@ -26,7 +27,7 @@ export interface DeviceInput {
   kind: 'local' | 'ssh';
   host?: string | null;
   /** The DeviceRecord (host, port, user, auth kind; never a secret); stored as JSON. */
-  record?: unknown;
+  record?: DeviceRecord | null;
 }
 
 export interface ContentRef {
@@ -40,7 +41,7 @@ export interface DeviceRow {
   name: string;
   kind: 'local' | 'ssh';
   host: string | null;
-  record: unknown;
+  record: DeviceRecord | null;
 }
 
 export class CatalogRepository {
@@ -116,13 +117,16 @@ export class CatalogRepository {
   }
 
   /** Keeps a probe snapshot (ProbeResult) of a device; probes are history, never overwritten. */
-  addProbe(deviceId: number, probe: unknown, probedAt: string = new Date().toISOString()): void {
+  addProbe(deviceId: number, probe: ProbeResult, probedAt: string = probe.probedAt): void {
     this.addProbeStmt.run(deviceId, probedAt, JSON.stringify(probe));
   }
 
-  latestProbe(deviceId: number): unknown | null {
+  /** The newest probe of a device; null if there is none or it predates the current ProbeResult shape. */
+  latestProbe(deviceId: number): ProbeResult | null {
     const row = this.latestProbeStmt.get(deviceId) as { probe_json: string } | undefined;
-    return row ? JSON.parse(row.probe_json) : null;
+    if (!row) return null;
+    const parsed = ProbeResult.safeParse(JSON.parse(row.probe_json));
+    return parsed.success ? parsed.data : null;
   }
 
   model(id: number): ContentRef | null {
@@ -155,5 +159,5 @@ export class CatalogRepository {
 function toDevice(row: unknown): DeviceRow | null {
   if (!row) return null;
   const r = row as { id: number; name: string; kind: 'local' | 'ssh'; host: string | null; record_json: string | null };
-  return { id: r.id, name: r.name, kind: r.kind, host: r.host, record: r.record_json === null ? null : JSON.parse(r.record_json) };
+  return { id: r.id, name: r.name, kind: r.kind, host: r.host, record: r.record_json === null ? null : (JSON.parse(r.record_json) as DeviceRecord) };
 }
