@@ -176,5 +176,7 @@ try {
   console.log(`compare found ${measuredRows.join(', ')} measurements per configuration on device-3`);
   fresh.close();
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  // BB_BENCH_KEEP=1 keeps the filled database for a closer look (EXPLAIN QUERY PLAN and the like).
+  if (process.env.BB_BENCH_KEEP) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }

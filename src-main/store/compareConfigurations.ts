@@ -23,21 +23,27 @@ export interface CompareOptions {
 interface Queries {
   configsOfRun: Statement;
   configsMeasuredByRun: Statement;
-  evaluationsOfConfig: Statement;
+  evaluationInRun: Statement;
+  validationOnDataset: Statement;
+  anyOnDataset: Statement;
   latestMeasurement: Statement;
   measurementCount: Statement;
 }
 
 const queriesByStore = new WeakMap<HistoryStore, Queries>();
 
+const EVAL_COLUMNS = 'e.accuracy, e.sqnr_db AS sqnrDb, e.cost, e.bops, e.size_bytes AS sizeBytes, e.split, e.samples';
+
 /** The compare queries (exported so a test can check their query plans). */
 export const COMPARE_SQL = {
   configsOfRun: `SELECT DISTINCT configuration_id AS id FROM evaluations WHERE run_id = ? ORDER BY 1 LIMIT ${MAX_CONFIGS_PER_RUN + 1}`,
   configsMeasuredByRun: `SELECT DISTINCT configuration_id AS id FROM measurements WHERE run_id = ? AND configuration_id IS NOT NULL ORDER BY 1 LIMIT ${MAX_CONFIGS_PER_RUN + 1}`,
-  evaluationsOfConfig: `SELECT e.run_id AS runId, r.dataset_id AS datasetId, e.accuracy, e.sqnr_db AS sqnrDb, e.cost, e.bops, e.size_bytes AS sizeBytes, e.split, e.samples
-    FROM evaluations e JOIN runs r ON r.id = e.run_id
-    WHERE e.configuration_id = @configurationId
-    ORDER BY (e.run_id = @runId) DESC, (e.accuracy IS NOT NULL) DESC, e.id DESC LIMIT 200`,
+  evaluationInRun: `SELECT ${EVAL_COLUMNS} FROM evaluations e WHERE e.run_id = ? AND e.configuration_id = ?
+    ORDER BY (e.split = 'validation') DESC, (e.accuracy IS NOT NULL) DESC, e.id DESC LIMIT 1`,
+  validationOnDataset: `SELECT ${EVAL_COLUMNS} FROM evaluations e JOIN runs r ON r.id = e.run_id
+    WHERE e.configuration_id = ? AND r.dataset_id IS ? AND e.split = 'validation' ORDER BY e.run_id DESC LIMIT 1`,
+  anyOnDataset: `SELECT ${EVAL_COLUMNS} FROM evaluations e JOIN runs r ON r.id = e.run_id
+    WHERE e.configuration_id = ? AND r.dataset_id IS ? ORDER BY e.run_id DESC LIMIT 1`,
   latestMeasurement: `SELECT median_ms AS medianMs, min_ms AS minMs, p90_ms AS p90Ms, cv, unstable, runtime FROM measurements
     WHERE configuration_id = ? AND device_id = ? ORDER BY created_at DESC LIMIT 1`,
   measurementCount: 'SELECT count(*) AS n FROM measurements WHERE configuration_id = ? AND device_id = ?',
@@ -50,7 +56,9 @@ function queries(store: HistoryStore): Queries {
     q = {
       configsOfRun: prepare('configsOfRun'),
       configsMeasuredByRun: prepare('configsMeasuredByRun'),
-      evaluationsOfConfig: prepare('evaluationsOfConfig'),
+      evaluationInRun: prepare('evaluationInRun'),
+      validationOnDataset: prepare('validationOnDataset'),
+      anyOnDataset: prepare('anyOnDataset'),
       latestMeasurement: prepare('latestMeasurement'),
       measurementCount: prepare('measurementCount'),
     };
@@ -106,8 +114,12 @@ export function compareConfigurations(store: HistoryStore, targets: CompareTarge
   }
 
   const rows: ComparisonRow[] = picks.map(({ run, config }) => {
-    const evals = q.evaluationsOfConfig.all({ configurationId: config.id, runId: run.id }) as Array<EvaluationMetrics & { runId: number; datasetId: number | null }>;
-    const evaluation = evals.find((e) => e.runId === run.id && e.datasetId === datasetId) ?? evals.find((e) => e.datasetId === datasetId) ?? null;
+    // This run's own evaluation if it used the comparison's data, else the latest validation (or
+    // any) evaluation of the same configuration on the same data by another run.
+    const evaluation = ((run.datasetId === datasetId ? q.evaluationInRun.get(run.id, config.id) : undefined) ??
+      q.validationOnDataset.get(config.id, datasetId) ??
+      q.anyOnDataset.get(config.id, datasetId) ??
+      null) as EvaluationMetrics | null;
     const metrics: EvaluationMetrics | null = evaluation
       ? { accuracy: finiteOrNull(evaluation.accuracy), sqnrDb: finiteOrNull(evaluation.sqnrDb), cost: finiteOrNull(evaluation.cost), bops: evaluation.bops, sizeBytes: evaluation.sizeBytes, split: evaluation.split, samples: evaluation.samples }
       : null;

@@ -63,7 +63,13 @@ describe('query plans of the history', () => {
   });
 
   it('finds the configurations and evaluations of runs through indexes', () => {
-    expect(plan(COMPARE_SQL.evaluationsOfConfig, { configurationId: 1, runId: 1 })).toMatch(/SEARCH e USING INDEX evaluations_by_configuration/);
+    expect(plan(COMPARE_SQL.evaluationInRun, [1, 1])).toMatch(/SEARCH e USING INDEX (sqlite_autoindex_evaluations_1|evaluations_by_configuration)/);
+    for (const sql of [COMPARE_SQL.validationOnDataset, COMPARE_SQL.anyOnDataset]) {
+      const detail = plan(sql, [1, 1]);
+      // Walks the configuration's evaluations newest run first and stops at the first match.
+      expect(detail).toMatch(/SEARCH e USING INDEX evaluations_by_configuration \(configuration_id=\?\)/);
+      expect(detail).not.toMatch(/TEMP B-TREE/);
+    }
     expect(plan(COMPARE_SQL.configsOfRun, [1])).toMatch(/SEARCH evaluations USING (COVERING )?INDEX sqlite_autoindex_evaluations_1/);
     expect(plan(COMPARE_SQL.configsMeasuredByRun, [1])).toMatch(/SEARCH measurements USING INDEX sqlite_autoindex_measurements_1/);
   });
