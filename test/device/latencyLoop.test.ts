@@ -55,7 +55,7 @@ async function loop(device: MeasurableDevice): Promise<{ before: number; after: 
   const fp32 = await measureLatency(device, RESNET20, { ...opts, profile: true });
   const int8 = await measureLatency(device, w8a8, { ...opts, profile: true });
   expect(int8.precisions).toEqual(['INT8']);
-  const { table } = buildLatencyTable({ layers: info.layers.map((l) => l.name), profiles: { FP32: fp32.nodeMs!, W8A8: int8.nodeMs! }, endToEndMs: fp32.latencyMs.median });
+  const { table } = buildLatencyTable({ layers: info.layers.map((l) => l.name), layerInputs: Object.fromEntries(info.layers.map((l) => [l.name, l.inputs])), profiles: { FP32: fp32.nodeMs!, W8A8: int8.nodeMs! }, endToEndMs: fp32.latencyMs.median });
   for (const layer of info.layers) expect(Object.keys(table.layers[layer.name]).sort()).toEqual(['FP32', 'W8A8']);
   const allW8A8 = Object.fromEntries(info.layers.map((l) => [l.name, 'W8A8']));
   const mixedRun = await measureLatency(device, mixed, opts);

@@ -146,7 +146,7 @@ export function registerDeviceCommand(program: Command, ctx: CliContext): void {
       const info = await inspectModel(modelPath);
       const result = await withLab(ctx, async (lab) => {
         const target = await lab.device(name);
-        return lab.queue.run(target.name, () => measureDeviceLatencyTable(target, modelPath, { layers: info.layers.map((l) => l.name), variants, runs: opts.runs, warmup: opts.warmup }));
+        return lab.queue.run(target.name, () => measureDeviceLatencyTable(target, modelPath, { layers: info.layers.map((l) => l.name), layerInputs: Object.fromEntries(info.layers.map((l) => [l.name, l.inputs])), variants, runs: opts.runs, warmup: opts.warmup }));
       });
       writeFileSync(opts.out, JSON.stringify(result.table, null, 2) + '\n');
       const medians = Object.entries(result.measurements).map(([k, m]) => `${k} ${m.latencyMs.median.toFixed(3)} ms${m.unstable ? ' (unstable)' : ''}`);

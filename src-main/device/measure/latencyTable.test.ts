@@ -17,6 +17,19 @@ describe('latency tables', () => {
     expect(predictLatency(table, { conv1: 'W4A4' })).toBe(4); // unknown key falls back to FP32
   });
 
+  it('counts a variant\'s input quantizer nodes for the layer that reads the tensor', () => {
+    const { table } = buildLatencyTable({
+      layers: ['/a/Conv', '/b/Conv'],
+      layerInputs: { '/a/Conv': ['input'], '/b/Conv': ['/a/Relu_output_0'] },
+      profiles: {
+        FP32: { '/a/Conv': 1, '/b/Conv': 1 },
+        W8A16: { '/a/Conv': 1, input_QuantizeLinear: 0.5, '/b/Conv': 1, '_a_Relu_output_0_Div': 0.25, '_a_Relu_output_0_Clip': 0.25, unrelated_Mul: 9 },
+      },
+      endToEndMs: 2,
+    });
+    expect(table.layers).toEqual({ '/a/Conv': { FP32: 1, W8A16: 1.5 }, '/b/Conv': { FP32: 1, W8A16: 1.5 } });
+  });
+
   it('corrects by the median measured/predicted ratio and reduces the error', () => {
     const { table } = buildLatencyTable({ layers: ['conv1', 'conv2', 'fc'], profiles, endToEndMs: 4 });
     const configs: Array<Record<string, string>> = [{}, { conv1: 'W8A8' }, { conv1: 'W8A8', conv2: 'W8A8', fc: 'W8A8' }];

@@ -12,6 +12,12 @@ import type { LatencyTable } from '../../api/index.js';
 export interface ProfileInput {
   /** Quantizable layer names (ModelInfo.layers[].name). */
   layers: string[];
+  /**
+   * Input activation tensors per layer (ModelInfo.layers[].inputs). With them, the nodes that
+   * quantize a layer's input in a variant (QuantizeLinear/DequantizeLinear, or the float fake-quant
+   * chain Div/Round/Clip/Mul of wider formats) count for that layer instead of being lost.
+   */
+  layerInputs?: Record<string, string[]>;
   /** Per-node times by precision key ("FP32", "W8A8" ...), each from one profiled model. */
   profiles: Record<string, Record<string, number>>;
   /** Measured end-to-end median of the FP32 model (ms). */
@@ -23,6 +29,26 @@ function nodeTime(nodeMs: Record<string, number>, layer: string): number | undef
   return nodeMs[layer] ?? nodeMs[`${layer}_quant`] ?? nodeMs[`${layer}_fused`];
 }
 
+/** Exporters name quantizer nodes after their tensor, raw or with '/' and '.' made '_'. */
+function tensorPrefixes(tensor: string): string[] {
+  return [`${tensor}_`, `${tensor.replace(/[/.]/g, '_')}_`];
+}
+
+/** Time of a variant's nodes that quantize each layer's inputs, split among the layers reading a tensor. */
+function quantizerTimes(nodeMs: Record<string, number>, layerInputs: Record<string, string[]>, layers: Set<string>): Record<string, number> {
+  const readers = new Map<string, string[]>();
+  for (const [layer, inputs] of Object.entries(layerInputs)) for (const t of inputs) readers.set(t, [...(readers.get(t) ?? []), layer]);
+  const out: Record<string, number> = {};
+  for (const [node, ms] of Object.entries(nodeMs)) {
+    if (layers.has(node)) continue;
+    const tensor = [...readers.keys()].find((t) => tensorPrefixes(t).some((p) => node.startsWith(p)));
+    if (!tensor) continue;
+    const owners = readers.get(tensor)!;
+    for (const layer of owners) out[layer] = (out[layer] ?? 0) + ms / owners.length;
+  }
+  return out;
+}
+
 /** Builds the table; returns it with the scale applied to profiled times. */
 export function buildLatencyTable(input: ProfileInput): { table: LatencyTable; scale: number } {
   const fp32 = input.profiles.FP32;
@@ -31,11 +57,14 @@ export function buildLatencyTable(input: ProfileInput): { table: LatencyTable; s
   const scale = profiledTotal > 0 ? input.endToEndMs / profiledTotal : 1;
   const layerSet = new Set(input.layers);
   const layers: LatencyTable['layers'] = {};
+  const quant = Object.fromEntries(
+    Object.entries(input.profiles).map(([key, nodeMs]) => [key, key === 'FP32' || !input.layerInputs ? {} : quantizerTimes(nodeMs, input.layerInputs, layerSet)]),
+  );
   for (const layer of input.layers) {
     const entry: Record<string, number> = {};
     for (const [key, nodeMs] of Object.entries(input.profiles)) {
       const t = nodeTime(nodeMs, layer);
-      if (t !== undefined) entry[key] = t * scale;
+      if (t !== undefined) entry[key] = (t + (quant[key][layer] ?? 0)) * scale;
     }
     layers[layer] = entry;
   }
