@@ -1,0 +1,33 @@
+/**
+ * The rounding part of the quality benchmark: nearest, AdaRound and GPTQ at fixed W4A8 and W3A8
+ * on one model, with the time each rounding took (both bit-widths, every layer) in this run.
+ */
+import { uniformAssignment } from '../../src-main/engine/search/candidates.js';
+import { applyRounding } from '../../src-main/engine/rounding/applyRounding.js';
+import type { BenchModel } from './setup.js';
+
+export interface RoundingReport {
+  model: string;
+  settings: { calibrationSamples: number; iterations: number };
+  /** Validation accuracy by method and weight bits. */
+  accuracy: Record<'nearest' | 'adaround' | 'gptq', Record<'4' | '3', number | null>>;
+  seconds: { adaround: number; gptq: number };
+}
+
+export async function roundingQuality(model: BenchModel, options: { calibrationSamples: number; iterations: number }): Promise<RoundingReport> {
+  const { simulator, data } = model;
+  const layers = simulator.info.layers.filter((l) => l.weightShape.length > 0).map((l) => l.name);
+  const config = (w: number, rounding: 'nearest' | 'adaround' | 'gptq') => ({ groups: uniformAssignment(simulator.info, { w, a: 8 }), rounding });
+  const accuracy: RoundingReport['accuracy'] = { nearest: { 4: null, 3: null }, adaround: { 4: null, 3: null }, gptq: { 4: null, 3: null } };
+  const seconds = { adaround: 0, gptq: 0 };
+  for (const w of [4, 3] as const) accuracy.nearest[w] = (await simulator.evaluate(config(w, 'nearest'), data.validation)).accuracy;
+  for (const method of ['adaround', 'gptq'] as const) {
+    simulator.clearRoundedWeights();
+    const started = performance.now();
+    await applyRounding(simulator, method, layers, [4, 3], data.calibration, { limit: options.calibrationSamples, iterations: options.iterations });
+    seconds[method] = (performance.now() - started) / 1000;
+    for (const w of [4, 3] as const) accuracy[method][w] = (await simulator.evaluate(config(w, method), data.validation)).accuracy;
+  }
+  simulator.clearRoundedWeights();
+  return { model: model.name, settings: options, accuracy, seconds };
+}
