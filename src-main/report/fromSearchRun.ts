@@ -26,6 +26,11 @@ export interface SearchRunResultView {
   request?: { candidates: string[]; rounding: string; calibration: string; maxDrop: number; data: string; calib?: string; device?: string };
   modelLayout: { layers: LayerInfo[]; groups: QuantizerGroup[] };
   measurements: Array<{ label: string; kind: 'mixed' | 'fixed' | 'fp32'; configHash: string; deviceName: string }>;
+  /** Present when the search's cost was latency measured on the device (jobs/executors/latencyLoop.ts). */
+  latencyLoop?: {
+    rounds: Array<{ round: number; observations: Array<{ label: string; predictedMs: number; measuredMs: number }>; error: number; correction: number }>;
+    predictedMs: Record<string, number>;
+  } | null;
 }
 
 /** True when a run's stored result has what a search report needs. */
@@ -74,7 +79,7 @@ export function buildSearchReport(ctx: ReportContext): ReportModel {
       bops: e.bops,
       sizeBytes: e.sizeBytes,
       latency: m ? { unit: 'ms', runs: m.iterations, min: m.minMs, median: m.medianMs, mean: m.meanMs, p90: m.p90Ms, p99: m.p99Ms, cv: m.cv, unstable: m.unstable } : null,
-      predictedLatencyMs: null,
+      predictedLatencyMs: result.latencyLoop?.predictedMs[ctx.hashOf(e.config)] ?? null,
       layerBits: layerBitsOf(e.config, layers, groups),
     };
   };
@@ -148,6 +153,10 @@ function summaryLines(result: SearchRunResultView, compared: ReportConfigRow[], 
     }
   } else {
     lines.push('The search found no configuration to choose.');
+  }
+  for (const round of result.latencyLoop?.rounds ?? []) {
+    const checks = round.observations.map((o) => `${o.label} predicted ${formatMs(o.predictedMs)}, measured ${formatMs(o.measuredMs)}`).join('; ');
+    lines.push(`Latency round ${round.round}: ${checks} (mean error ${(round.error * 100).toFixed(1)}%${round.correction !== 1 ? `; table corrected ×${round.correction.toFixed(3)}` : ''}).`);
   }
   if (result.binarySearch) lines.push(`The binary search along the ${result.binarySearch.points}-point front used ${result.binarySearch.evaluations} full evaluations (bound ${result.binarySearch.bound}).`);
   const unstable = compared.filter((r) => r.latency?.unstable).map((r) => r.label);

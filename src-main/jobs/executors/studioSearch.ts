@@ -17,6 +17,7 @@ import { configHash } from '../../store/configHash.js';
 import type { EventHub } from '../events.js';
 import type { JobContext, JobExecutor, JobOutcome } from '../jobTypes.js';
 import { recordExportedModel } from './recordExportedModel.js';
+import { searchWithMeasuredLatency, type LatencyLoopOutcome } from './latencyLoop.js';
 import { searchHooksFor, searchOutcome } from './searchJob.js';
 
 /** What the studio keeps as a search run's result: the search, the model's layout, the measurements. */
@@ -24,6 +25,8 @@ export interface StudioSearchResult extends RunSearchResult {
   request: ResolvedSearchRequest;
   modelLayout: { layers: QuantSimulatorInfo['layers']; groups: QuantSimulatorInfo['groups'] };
   measurements: StudioMeasurement[];
+  /** With `--cost latency`: the device table, each round's predicted vs measured, final predictions. */
+  latencyLoop: Omit<LatencyLoopOutcome, 'result'> | null;
 }
 
 type QuantSimulatorInfo = QuantSimulator['info'];
@@ -58,7 +61,8 @@ async function executeStudioSearch(context: JobContext, deps: StudioSearchDeps):
   const request = SearchRequest.parse(raw);
   const runId = context.run.id;
   const layout = await modelLayout(request);
-  const liveCost = createCostModel(request.cost === 'latency' ? 'bops' : request.cost, { ...layout.info });
+  // Live points are placed by BOPs or size; with measured latency, by BOPs until the table exists.
+  const liveCost = createCostModel(request.cost === 'latency' ? 'bops' : request.cost, layout.info);
   const hooks = searchHooksFor(context);
   // Front points this executor evaluated itself are not search ledger records.
   hooks.cachedEvaluations = hooks.cachedEvaluations?.filter((r) => !String(r.key).startsWith('front:'));
@@ -66,32 +70,47 @@ async function executeStudioSearch(context: JobContext, deps: StudioSearchDeps):
   hooks.onEvaluation = (record: EvaluationRecord) => {
     persist?.(record);
     // Validation evaluations are points on the accuracy plot; phase-1 ones (calibration) are not.
-    if (record.split === 'validation') {
+    if (record.split === 'validation' && request.cost !== 'latency') {
       const uniform = new Set(Object.values(record.config.groups).map((p) => formatBitPair(p)));
       const kind = Object.keys(record.config.groups).length === 0 ? 'fp32' : uniform.size === 1 && Object.keys(record.config.groups).length === layout.groups.length ? 'baseline' : 'front';
       deps.events.publish({ type: 'point', runId, label: labelOf(record.config), kind, cost: liveCost.cost(record.config.groups), accuracy: record.accuracy, sqnrDb: finiteOrNull(record.sqnrDb) });
     }
   };
   context.log('info', `Search ${request.method} on ${request.modelPath}: candidates ${request.candidates.join(', ')}, cost ${request.cost}, max drop ${request.maxDrop}%.`);
-  const result = await runSearch(
-    {
-      model: request.modelPath,
-      data: request.data,
-      calib: request.calib,
-      preprocess: request.preprocess,
-      method: request.method,
-      candidates: request.candidates.join(','),
-      cost: request.cost === 'latency' ? 'bops' : request.cost,
-      maxDrop: request.maxDrop,
-      rounding: request.rounding,
-      calibrationMethod: request.calibration,
-      seed: request.seed,
-      calibrationSamples: request.calibLimit,
-      validationSamples: request.limit ?? undefined,
-      baselines: request.baselines.join(','),
-    },
-    hooks,
-  );
+  const searchOptions = {
+    model: request.modelPath,
+    data: request.data,
+    calib: request.calib,
+    preprocess: request.preprocess,
+    method: request.method,
+    candidates: request.candidates.join(','),
+    maxDrop: request.maxDrop,
+    rounding: request.rounding,
+    calibrationMethod: request.calibration,
+    seed: request.seed,
+    calibrationSamples: request.calibLimit,
+    validationSamples: request.limit ?? undefined,
+    baselines: request.baselines.join(','),
+  } as const;
+  let result: RunSearchResult;
+  let latency: Omit<LatencyLoopOutcome, 'result'> | null = null;
+  if (request.cost === 'latency') {
+    const deviceName = request.device ?? LOCAL_DEVICE_NAME;
+    const data = await openSearchData({ data: request.data, calib: request.calib, preprocess: request.preprocess, seed: request.seed, calibrationSamples: request.calibLimit });
+    mkdirSync(join(deps.artifactsDir, 'exports'), { recursive: true });
+    const outcome = await searchWithMeasuredLatency(context, request, {
+      lab: deps.lab,
+      info: layout.info,
+      deviceName,
+      exportDir: join(deps.artifactsDir, 'exports'),
+      calibration: data.calibration,
+      search: (table, roundHooks) => runSearch({ ...searchOptions, cost: 'latency', latencyTable: table }, roundHooks),
+    }, hooks);
+    result = outcome.result;
+    latency = { table: outcome.table, rounds: outcome.rounds, predictedMs: outcome.predictedMs };
+  } else {
+    result = await runSearch({ ...searchOptions, cost: request.cost }, hooks);
+  }
   for (const entry of result.front) {
     deps.events.publish({ type: 'point', runId, label: labelOf(entry.config), kind: 'front', cost: entry.cost, accuracy: entry.accuracy, sqnrDb: finiteOrNull(entry.sqnrDb) });
   }
@@ -104,7 +123,7 @@ async function executeStudioSearch(context: JobContext, deps: StudioSearchDeps):
 
   await evaluateMoreOfTheFront(context, deps, request, result);
   const measurements = request.measure ? await measureCandidates(context, deps, request, result) : [];
-  const studio: StudioSearchResult = { ...result, request, modelLayout: { layers: layout.layers, groups: layout.groups }, measurements };
+  const studio: StudioSearchResult = { ...result, request, modelLayout: { layers: layout.layers, groups: layout.groups }, measurements, latencyLoop: latency };
   return { ...searchOutcome(result), result: studio };
 }
 
