@@ -1,6 +1,6 @@
 // Connecting to a real OpenSSH server: trust on first use, changed host keys, authentication
 // failures and unreachable ports, each with its typed error.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,33 @@ describe('SSH connection to a real sshd', () => {
     const l = await codeOf(pool().get(record({ name: 'locked', keyFile: locked })));
     expect(l.code).toBe('AUTH_FAILED');
     expect(l.message).toContain('encrypted and no passphrase');
+  });
+
+  it('logs in through a real ssh-agent, and with an encrypted key whose passphrase is in the secret store', async () => {
+    const { execFileSync, spawn } = await import('node:child_process');
+    await pool().get(record(), { trustFingerprint: sshd.fingerprint() }).then((s) => s.close());
+    const sock = join(home, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+      execFileSync('ssh-add', [sshd.userKey], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+      const viaAgent = pool({ agentSocket: sock });
+      const s = await viaAgent.get(record({ name: 'agent', keyFile: undefined, auth: ['agent'] }));
+      expect((await s.exec('echo agent')).stdout).toBe('agent\n');
+      await viaAgent.closeAll();
+    } finally {
+      agent.kill();
+    }
+
+    const locked = join(home, 'locked_ok');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', "pass phrase 'q'", '-f', locked]);
+    appendFileSync(join(sshd.dir, 'authorized_keys'), readFileSync(`${locked}.pub`));
+    const secrets = new MemorySecretStore();
+    await secrets.set('locked-ok', 'passphrase', "pass phrase 'q'");
+    const withSecret = pool({ secrets });
+    const s2 = await withSecret.get(record({ name: 'locked-ok', keyFile: locked }));
+    expect((await s2.exec('echo unlocked')).stdout).toBe('unlocked\n');
+    await withSecret.closeAll();
   });
 
   it('resolves ~/.ssh/config aliases (HostName, Port, User, IdentityFile)', async () => {
