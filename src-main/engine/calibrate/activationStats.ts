@@ -14,13 +14,15 @@ import { throwIfAborted } from '../runtime/abort.js';
 export const HISTOGRAM_BINS = 2048;
 /** Whole samples kept per tensor for the cosine criterion (seed 001 eq. 6 averages over samples). */
 export const KEPT_SAMPLES = 16;
+/** ...but at most this many values per tensor, so large feature maps do not exhaust memory. */
+export const KEPT_VALUES = 1 << 20;
 
 export interface ActivationStats {
   min: number;
   max: number;
   /** Counts over [min, max] in HISTOGRAM_BINS equal bins. */
   histogram: Float64Array;
-  /** The first KEPT_SAMPLES samples' values (one array per sample). */
+  /** The first samples' values (one array per sample; KEPT_SAMPLES, fewer for large tensors). */
   samples: Float32Array[];
 }
 
@@ -64,7 +66,8 @@ export async function collectActivationStats(model: Model, tensors: string[], da
         s.min = lo;
         s.max = hi;
         const per = values.length / n;
-        for (let k = 0; k < n && s.samples.length < KEPT_SAMPLES; k++) s.samples.push(values.slice(k * per, (k + 1) * per));
+        const keep = Math.max(1, Math.min(KEPT_SAMPLES, Math.floor(KEPT_VALUES / per)));
+        for (let k = 0; k < n && s.samples.length < keep; k++) s.samples.push(values.slice(k * per, (k + 1) * per));
       }
     }
     for await (const batch of data.batches({ batchSize, count })) {
