@@ -306,6 +306,8 @@ export class QuantSimulator {
     const notes: string[] = [];
     const lowBits = Object.values(parsed.groups).some((p) => (p.w !== null && p.w < 8) || (p.a !== null && p.a < 8));
     if (lowBits) notes.push('Bit-widths below 8 are stored in INT8/UINT8 with only their levels used (activations restricted by a Min on the integer tensor).');
+    const int4MatMul = this.loaded.placement.layers.some((l) => l.node.opType === 'MatMul' && l.weightInput >= 0 && (parsed.groups[this.loaded.placement.groupOfLayer.get(l.node.name)!]?.w ?? 99) <= 4);
+    if (int4MatMul) notes.push(`MatMul weights of 4 bits or fewer are stored as INT8 with only their levels used: INT4 DequantizeLinear needs opset 21 (this model has opset ${this.loaded.info.opset}); Bitbench does not convert opsets upward beyond 9 -> 10.`);
     if (Object.values(parsed.groups).some((p) => (p.a ?? 0) > 8)) notes.push('Activations wider than 8 bits are written as float fake-quantization (Div, rounding by adding and subtracting 1.5*2^23, Clip, Mul), exactly the 16-bit grid: onnxruntime rewrites UINT16 QuantizeLinear/DequantizeLinear pairs during graph optimization and changes their numbers (measured), so that form would not match the simulation.');
     if (Object.values(parsed.groups).some((p) => (p.w ?? 0) > 8 || (p.w !== null && p.a !== null && p.a > 8))) notes.push('Weights of layers that do not run on 8-bit kernels are stored as float32 constants holding exactly their quantized values.');
     const manifest: ExportManifest = {
