@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { BitbenchError } from '../../api/errors.js';
-import { decodeModel } from './decode.js';
+import { decodeModel, readModel } from './decode.js';
+import { ModelProtoType } from './schema.js';
 import { encodeModel } from './encode.js';
 
 const RESNET = '/work/shared/models/fmnist_resnet20.onnx';
@@ -38,5 +41,35 @@ describe('ONNX decode/encode', () => {
   it('says a cut-off file is truncated', () => {
     const bytes = readFileSync(RESNET);
     expect(codeOf(() => decodeModel(bytes.subarray(0, Math.floor(bytes.length / 2)), null))).toMatch(/^INVALID_MODEL: .*truncated/);
+  });
+});
+
+describe('external data', () => {
+  it('reads initializers kept in a data file beside the model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bitbench-external-'));
+    const proto = ModelProtoType.decode(readFileSync(RESNET)) as unknown as { graph: { initializer: Array<Record<string, unknown>> } };
+    const chunks: Uint8Array[] = [];
+    let offset = 0;
+    for (const t of proto.graph.initializer) {
+      const raw = t.raw_data as Uint8Array;
+      chunks.push(raw);
+      t.external_data = [
+        { key: 'location', value: 'weights.bin' },
+        { key: 'offset', value: String(offset) },
+        { key: 'length', value: String(raw.length) },
+      ];
+      t.data_location = 1;
+      t.raw_data = new Uint8Array(0);
+      offset += raw.length;
+    }
+    writeFileSync(join(dir, 'weights.bin'), Buffer.concat(chunks));
+    writeFileSync(join(dir, 'model.onnx'), ModelProtoType.encode(proto).finish());
+    expect(readFileSync(join(dir, 'model.onnx')).length).toBeLessThan(100_000);
+    const model = readModel(join(dir, 'model.onnx'));
+    const reference = decodeModel(readFileSync(RESNET), null);
+    for (const [name, t] of reference.graph.initializers) expect(model.graph.initializers.get(name)!.data).toEqual(t.data);
+    // the data file missing: a typed error that says which file
+    writeFileSync(join(dir, 'weights.bin'), new Uint8Array(10));
+    expect(codeOf(() => readModel(join(dir, 'model.onnx')))).toMatch(/^INVALID_MODEL: .*weights.bin.*truncated/);
   });
 });
