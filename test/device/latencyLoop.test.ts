@@ -51,7 +51,7 @@ afterAll(async () => {
 
 async function loop(device: MeasurableDevice): Promise<{ before: number; after: number; holdOut: [number, number] }> {
   const probe = await new LocalDevice().probe();
-  const opts = { probe, runs: 300, warmup: 30 };
+  const opts = { probe, runs: 150, warmup: 15 };
   const fp32 = await measureLatency(device, RESNET20, { ...opts, profile: true });
   const int8 = await measureLatency(device, w8a8, { ...opts, profile: true });
   expect(int8.precisions).toEqual(['INT8']);
@@ -89,7 +89,7 @@ describe('latency in the loop', () => {
     const r = await loop(device);
     expect(r.after).toBeLessThanOrEqual(r.before + 1e-9);
     const probe = await new LocalDevice().probe();
-    const long = await measureLatency(device, RESNET20, { probe, durationMs: 4000, warmup: 20 });
+    const long = await measureLatency(device, RESNET20, { probe, durationMs: 3000, warmup: 20 });
     const ratio = long.wallMs / long.runnerMs;
     console.log(`ssh measure wall/runner with a reused connection: ${ratio.toFixed(3)} (wall ${long.wallMs.toFixed(0)} ms, runner ${long.runnerMs.toFixed(0)} ms, uploaded ${long.uploadedBytes} bytes)`);
     expect(long.uploadedBytes).toBe(0);

@@ -48,7 +48,7 @@ describe('latency-cost search on the SSH device', () => {
     const w8a16 = join(home, 'w8a16.onnx');
     await cli('export', RESNET20, '--bits', 'W8A16', ...CALIB, '--out', w8a16);
     const tablePath = join(home, 'table.json');
-    await cli('device', 'latency-table', 'lab', RESNET20, '--variant', `W8A8=${w8a8}`, '--variant', `W8A16=${w8a16}`, '--out', tablePath, '--runs', '100', '--warmup', '10');
+    await cli('device', 'latency-table', 'lab', RESNET20, '--variant', `W8A8=${w8a8}`, '--variant', `W8A16=${w8a16}`, '--out', tablePath, '--runs', '60', '--warmup', '10');
     const table = JSON.parse(readFileSync(tablePath, 'utf8'));
     expect(table.device).toBe('lab');
     expect(Object.keys(table.layers['/layers/layers.0/c1/Conv']).sort()).toEqual(['FP32', 'W8A16', 'W8A8']);
@@ -60,7 +60,7 @@ describe('latency-cost search on the SSH device', () => {
     writeFileSync(configPath, JSON.stringify(first.chosen.config));
     const chosenModel = join(home, 'chosen.onnx');
     await cli('export', RESNET20, '--config', configPath, ...CALIB, '--out', chosenModel);
-    const measured = MeasureResult.parse(await cli('device', 'measure', 'lab', chosenModel, '--runs', '200', '--warmup', '20'));
+    const measured = MeasureResult.parse(await cli('device', 'measure', 'lab', chosenModel, '--runs', '100', '--warmup', '10'));
     expect(measured.uploadedBytes).toBeGreaterThan(0); // a new model; the runtime was cached
 
     const before = { predictedMs: first.chosen.cost, measuredMs: measured.latencyMs.median };
