@@ -11,9 +11,11 @@
  * Everything is measured in this run on this machine; times are printed as ratios.
  *
  * Run: `npm run bench:quality` or `node --import tsx bench/quality.ts [--models resnet20,vit]
- * [--val 2000] [--only search|rounding] [--json out.json]`.
+ * [--val 2000] [--only search|rounding] [--json out.json] [--cache DIR] [--no-agreement]`.
+ * With --cache, every evaluation is appended to DIR/<model>.jsonl as it finishes and an interrupted
+ * run picks up where it stopped (the search's own resume mechanism).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { roundingQuality, type RoundingReport } from './quality/roundingQuality.js';
 import { CANDIDATES, MSQ_SAMPLES, PHASE1, PICK_K, searchQuality, type SearchReport } from './quality/searchQuality.js';
 import { CALIB, openBenchModel, pct } from './quality/setup.js';
@@ -26,6 +28,8 @@ const flag = (name: string): string | undefined => {
 const MODELS = (flag('models') ?? 'resnet20,mobilenetv2,vit').split(',');
 const VAL = Number(flag('val') ?? 2000);
 const ONLY = flag('only');
+const CACHE = flag('cache');
+const AGREEMENT = !args.includes('--no-agreement');
 const ROUNDING = { calibrationSamples: 128, iterations: 500 };
 
 const log = (text: string): void => void process.stdout.write(text + '\n');
@@ -65,14 +69,16 @@ function printRounding(reports: RoundingReport[]): void {
 
 const searchReports: SearchReport[] = [];
 const roundingReports: RoundingReport[] = [];
+const out = flag('json');
+if (CACHE) mkdirSync(CACHE, { recursive: true });
 for (const name of MODELS) {
   note(`benchmarking ${name} ...`);
   const model = await openBenchModel(name, VAL);
-  if (ONLY !== 'rounding') searchReports.push(await searchQuality(model, note));
+  if (ONLY !== 'rounding') searchReports.push(await searchQuality(model, note, CACHE ? `${CACHE}/${name}.jsonl` : undefined, AGREEMENT));
   if (ONLY !== 'search') roundingReports.push(await roundingQuality(model, ROUNDING));
   await model.simulator.dispose();
+  // Partial results are kept as each model finishes.
+  if (out) writeFileSync(out, JSON.stringify({ search: searchReports, rounding: roundingReports }, null, 2));
 }
 if (searchReports.length) printSearch(searchReports);
 if (roundingReports.length) printRounding(roundingReports);
-const out = flag('json');
-if (out) writeFileSync(out, JSON.stringify({ search: searchReports, rounding: roundingReports }, null, 2));

@@ -19,12 +19,16 @@ import { searchWithEvaluator } from '../../src-main/engine/search/searchWithEval
 import { measureSensitivity } from '../../src-main/engine/search/sensitivity.js';
 import { SimulatorEvaluator } from '../../src-main/engine/search/simulatorEvaluator.js';
 import type { EvaluationRecord, SearchHooks } from '../../src-main/engine/search/types.js';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { CALIB, type BenchModel } from './setup.js';
 
 /** One wide candidate set for every search: below W4A4 (W3A4, W2A4) and above W4A8. */
 export const CANDIDATES = 'W8A8,W6A8,W8A4,W4A8,W4A4,W3A8,W3A4,W2A4';
-/** MSQ lowers weights and activations together one bit at a time, down to 3-bit weights. */
-const MSQ_CANDIDATES: Record<CostKind, string> = { bops: 'W8A8,W3A4', size: 'W8A8,W3A8', latency: 'W8A8,W3A8' };
+/**
+ * MSQ lowers weights and activations together one bit at a time (W8A8, W7A7, ..., W4A4, W3A4) to
+ * a size target; it runs once, to the size of fixed W4, and its sequence is placed on both axes.
+ */
+const MSQ_CANDIDATES = 'W8A8,W3A4';
 /** Front points measured on calibration data when picking at a budget. */
 export const PICK_K = 4;
 export const PHASE1 = 256;
@@ -66,14 +70,19 @@ function summarize(entry: FrontEntry): string {
   return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}x${k}`).join(' ');
 }
 
-export async function searchQuality(model: BenchModel, note: (text: string) => void): Promise<SearchReport> {
+export async function searchQuality(model: BenchModel, note: (text: string) => void, cacheFile?: string, agreementCheck = true): Promise<SearchReport> {
   const started = performance.now();
   const evaluator = new SimulatorEvaluator(model.simulator, model.data, model.loaded);
   const info = model.simulator.info;
-  const records: EvaluationRecord[] = [];
+  // Evaluations persist in a JSON-lines file when asked, so an interrupted benchmark resumes.
+  const records: EvaluationRecord[] = cacheFile && existsSync(cacheFile) ? readFileSync(cacheFile, 'utf8').split('\n').filter((l) => l.trim()).map(parseRecord) : [];
+  if (records.length) note(`  ${model.name}: ${records.length} evaluations resumed from ${cacheFile}`);
   const hooks = (): SearchHooks => ({
     cachedEvaluations: [...records],
-    onEvaluation: (r) => records.push(r),
+    onEvaluation: (r) => {
+      records.push(r);
+      if (cacheFile) appendFileSync(cacheFile, JSON.stringify(r) + '\n');
+    },
     onProgress: (p) => {
       if (p.done === p.total || p.done % 25 === 0) note(`  ${model.name} [${p.phase}] ${p.done}/${p.total} ${p.step}`);
     },
@@ -90,7 +99,8 @@ export async function searchQuality(model: BenchModel, note: (text: string) => v
   };
   const report: SearchReport = { model: model.name, fp32: null, rows: [], kendallTau: null, binarySearch: [], phase1: { evaluations: 0, seconds: 0, fullEvalSeconds: 0, ratio: 0, agreement: null }, fronts: [], seconds: 0 };
   let first: SearchResult | undefined;
-  for (const cost of ['bops', 'size'] as const) {
+  let msq: SearchResult | undefined;
+  for (const cost of ['size', 'bops'] as const) {
     const costModel = createCostModel(cost, info);
     const pareto = await searchWithEvaluator(evaluator, 'pareto', costModel, plan, hooks());
     first ??= pareto;
@@ -98,8 +108,17 @@ export async function searchQuality(model: BenchModel, note: (text: string) => v
     report.binarySearch.push({ cost, points: pareto.binarySearch?.points ?? 0, evaluations: pareto.binarySearch?.evaluations ?? 0, bound: pareto.binarySearch?.bound ?? 0, chosen: pareto.chosen?.accuracy ?? null, chosenCost: pareto.chosen?.cost ?? null });
     const budgets = ['W4A8', 'W4A4'].map((bits) => pareto.baselines.find((b) => b.bits === bits)!);
     const genetic = await searchWithEvaluator(evaluator, 'genetic', costModel, { ...plan, budgets: budgets.map((b) => b.cost), genetic: { seed: 0 } }, hooks());
-    const msq = await searchWithEvaluator(evaluator, 'msq', costModel, { ...plan, candidates: parseCandidates(MSQ_CANDIDATES[cost]), baselines: [], budgets: budgets.map((b) => b.cost), msq: { limit: MSQ_SAMPLES } }, hooks());
+    // Size runs first; MSQ targets the size of fixed W4 there and its sequence serves both axes.
+    msq ??= await searchWithEvaluator(evaluator, 'msq', costModel, { ...plan, candidates: parseCandidates(MSQ_CANDIDATES), baselines: [], budgets: [budgets[0].cost], msq: { limit: MSQ_SAMPLES } }, hooks());
+    const msqOnAxis = msq.front.map((e) => ({ ...e, cost: cost === 'size' ? e.sizeBytes : e.bops }));
     const l = ledger();
+    const msqAt = async (budget: number): Promise<FrontEntry | undefined> => {
+      const point = pointWithinBudget(msqOnAxis, budget);
+      if (!point) return undefined;
+      const record = await l.evaluate(point.config, 'validation');
+      return { ...point, accuracy: record.accuracy, sqnrDb: record.sqnrDb, evaluated: true };
+    };
+    const msqPoints: FrontEntry[] = [];
     for (const fixed of budgets) {
       const greedyPoint = pointWithinBudget(pareto.front, fixed.cost)!;
       const picked = (await pickWithinBudget(pareto.front, fixed.cost, l, PICK_K))!.entry;
@@ -112,14 +131,14 @@ export async function searchQuality(model: BenchModel, note: (text: string) => v
         mixed: (await l.evaluate(picked.config, 'validation')).accuracy,
         mixedCost: picked.cost,
         genetic: pointWithinBudget(genetic.front, fixed.cost)?.accuracy ?? null,
-        msq: pointWithinBudget(msq.front.filter((e) => e.evaluated), fixed.cost)?.accuracy ?? null,
+        msq: await msqAt(fixed.cost).then((p) => (p && msqPoints.push(p), p?.accuracy ?? null)),
         config: summarize(picked),
       });
     }
     report.fronts.push(
       { method: 'pareto', cost, points: pareto.front.filter((e) => e.evaluated).map((e) => ({ cost: e.cost, accuracy: e.accuracy })) },
       { method: 'genetic', cost, points: genetic.front.map((e) => ({ cost: e.cost, accuracy: e.accuracy })) },
-      { method: 'msq', cost, points: msq.front.filter((e) => e.evaluated).map((e) => ({ cost: e.cost, accuracy: e.accuracy })) },
+      { method: 'msq', cost, points: msqPoints.map((e) => ({ cost: e.cost, accuracy: e.accuracy })) },
       { method: 'fixed', cost, points: pareto.baselines.map((e) => ({ cost: e.cost, accuracy: e.accuracy })) },
     );
   }
@@ -129,6 +148,12 @@ export async function searchQuality(model: BenchModel, note: (text: string) => v
   const full = records.filter((r) => r.split === 'validation' && r.limit === null && Object.keys(r.config.groups).length > 0);
   const fullEvalSeconds = full.reduce((s, r) => s + r.seconds, 0) / Math.max(1, full.length);
   // Does the reduced-sample phase 1 rank like one on all calibration images? (a candidate subset)
+  if (!agreementCheck) {
+    report.phase1 = { evaluations: table.evaluations, seconds: table.seconds, fullEvalSeconds, ratio: table.seconds / (table.evaluations * fullEvalSeconds), agreement: null };
+    await evaluator.dispose();
+    report.seconds = (performance.now() - started) / 1000;
+    return report;
+  }
   const subset = parseCandidates(['W8A8', ...AGREEMENT_CANDIDATES].join(','));
   const check = await measureSensitivity(info, ledger(), { candidates: subset, limit: CALIB, extras: plan.extras }, new ProgressTracker(undefined, () => 0));
   const index = (pairIndex: number): number => plan.candidates.findIndex((c) => c.w === subset[pairIndex].w && c.a === subset[pairIndex].a);
@@ -138,4 +163,10 @@ export async function searchQuality(model: BenchModel, note: (text: string) => v
   await evaluator.dispose();
   report.seconds = (performance.now() - started) / 1000;
   return report;
+}
+
+/** A persisted record back into memory (JSON turned an infinite SQNR into null). */
+function parseRecord(line: string): EvaluationRecord {
+  const record = JSON.parse(line) as EvaluationRecord;
+  return { ...record, sqnrDb: record.sqnrDb ?? Number.POSITIVE_INFINITY };
 }
