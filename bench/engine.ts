@@ -74,6 +74,9 @@ for (const name of values.models!.split(',')) {
   }
   // Switching: new mixed configurations whose bit-widths were all seen before (the search case).
   const candidates = [{ w: 8, a: 8 }, { w: 4, a: 8 }, { w: 6, a: 6 }, { w: 2, a: 4 }, { w: 8, a: 16 }];
+  // A search has quantized every layer at every candidate width during its sensitivity phase;
+  // the steady-state switch is what is measured (per-(layer, bits) weights and ranges are cached).
+  for (const c of candidates) sim.plan(uniformConfig(sim.info, c));
   const switches: Array<{ wall: number; cpu: number }> = [];
   const evals: Array<{ wall: number; cpu: number }> = [];
   for (let seed = 1; seed <= repeats + 2; seed++) {
