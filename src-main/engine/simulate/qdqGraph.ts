@@ -69,21 +69,29 @@ function clipNode(graph: Graph, name: string, input: string, output: string, lo:
   return { name, opType: 'Clip', domain: '', inputs: [input, `${name}_min`, `${name}_max`], outputs: [output], attributes: [] };
 }
 
+/** Kahn's algorithm, stable: among ready nodes, the earlier in the list goes first. */
 function topoSort(graph: Graph): Node[] {
   const available = new Set<string>([...graph.initializers.keys(), ...graph.inputs.map((i) => i.name), '']);
-  const pending = [...graph.nodes];
+  const waiting = new Map<string, number[]>(); // tensor -> nodes waiting for it
+  const missing = graph.nodes.map((n, i) => {
+    const needs = new Set(n.inputs.filter((x) => !available.has(x)));
+    for (const x of needs) waiting.set(x, [...(waiting.get(x) ?? []), i]);
+    return needs.size;
+  });
+  const ready = graph.nodes.map((_, i) => i).filter((i) => missing[i] === 0);
   const sorted: Node[] = [];
-  while (pending.length) {
-    const before = pending.length;
-    for (let i = 0; i < pending.length; ) {
-      const n = pending[i];
-      if (n.inputs.every((x) => available.has(x))) {
-        sorted.push(n);
-        for (const o of n.outputs) available.add(o);
-        pending.splice(i, 1);
-      } else i++;
+  while (ready.length) {
+    ready.sort((a, b) => a - b);
+    const i = ready.shift()!;
+    sorted.push(graph.nodes[i]);
+    for (const o of graph.nodes[i].outputs) {
+      for (const j of waiting.get(o) ?? []) if (--missing[j] === 0) ready.push(j);
+      waiting.delete(o);
     }
-    if (pending.length === before) throw new Error(`graph rewrite left a cycle or a dangling input at ${pending[0].name}: ${pending[0].inputs.filter((x) => !available.has(x))}`);
+  }
+  if (sorted.length !== graph.nodes.length) {
+    const stuck = graph.nodes.find((_, i) => missing[i] > 0)!;
+    throw new Error(`graph rewrite left a cycle or a dangling input at ${stuck.name}: ${stuck.inputs.filter((x) => !available.has(x) && waiting.has(x))}`);
   }
   return sorted;
 }
