@@ -61,6 +61,19 @@ function clampBounds(node: Node, graph: Graph): { lo: number; hi: number } | nul
   return lo === null || hi === null ? null : { lo, hi };
 }
 
+/**
+ * True when clamping to [lo, hi] before the quantizer changes no level: the bounds themselves
+ * already quantize to the grid's ends (then everything beyond them does too, rounding being
+ * monotone). Compared on levels, not reals, so a scale rounded to float32 (6/15 * 15 = 6.0000002)
+ * does not defeat it.
+ */
+function clampIsRedundant(bounds: { lo: number; hi: number }, a: ActivationPlan): boolean {
+  const level = (v: number): number => roundHalfEven(Math.fround(v / a.scale)) + a.zeroPoint;
+  const top = bounds.hi === Infinity || level(bounds.hi) >= a.qmax;
+  const bottom = bounds.lo === -Infinity || level(bounds.lo) <= 0;
+  return top && bottom;
+}
+
 /** A Clip node: bounds as inputs from opset 11, as attributes before. */
 function clipNode(graph: Graph, name: string, input: string, output: string, lo: number, hi: number, opset: number): Node {
   if (opset < 11) return { name, opType: 'Clip', domain: '', inputs: [input], outputs: [output], attributes: [floatAttribute('min', lo), floatAttribute('max', hi)] };
@@ -146,11 +159,7 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
     let source = t;
     const p = producer.get(t);
     const bounds = p ? clampBounds(p, graph) : null;
-    if (p && bounds && !graphOutputs.has(t)) {
-      const qlo = a.scale * (0 - a.zeroPoint);
-      const qhi = a.scale * (a.qmax - a.zeroPoint);
-      if (bounds.lo <= qlo && qhi <= bounds.hi) source = p.inputs[0];
-    }
+    if (p && bounds && !graphOutputs.has(t) && clampIsRedundant(bounds, a)) source = p.inputs[0];
     const key = t.replace(/[^A-Za-z0-9_]/g, '_');
     const s = `${key}_scale`;
     const dq = `${key}_dequantized`;
