@@ -50,17 +50,28 @@ export async function adaroundRound(weight: Float32Array, weightDims: number[], 
   const rec0 = reconstructionError(weight, weightDims, nearest, scales, gram, layout);
   if (!(rec0 > 0)) return nearest;
 
-  const weightF = Float32Array.from(w.values);
-  const floorF = new Float32Array(n);
+  const floor = new Float64Array(n);
+  const free = new Uint8Array(n);
   const v = new Float32Array(n);
-  const scaleF = Float32Array.from(w.scales);
+  const c0 = new Float32Array(n);
+  const c1 = new Float32Array(n);
+  const cRec = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const s = w.scales[Math.floor(i / cols)];
     const x = s > 0 ? w.values[i] / s : 0;
-    floorF[i] = Math.floor(x);
-    v[i] = initialV(x - floorF[i]);
+    floor[i] = Math.floor(x);
+    // Outside [qmin, qmax - 1] both roundings clip to the same level: nothing to learn there.
+    free[i] = floor[i] >= qmin && floor[i] <= qmax - 1 ? 1 : 0;
+    const base = free[i] ? floor[i] : Math.min(qmax, Math.max(qmin, floor[i]));
+    v[i] = initialV(x - floor[i]);
+    c0[i] = s * base - w.values[i] + (s * free[i]) / 2;
+    c1[i] = (s * free[i]) / 2;
+    cRec[i] = (2 * s * free[i]) / rec0;
   }
-  const session = await adaroundStepSession({ groups, rows, cols, weight: weightF, weightFloor: floorF, scale: scaleF, gram: Float32Array.from(gram.data), qmin, qmax, recScale: 1 / rec0 });
+  // One thread for small layers: their steps are dominated by per-node overhead, which a second
+  // thread only adds synchronisation to (measured on this shared 2-core machine).
+  const threads = rows * cols * cols * groups < 4_000_000 ? 1 : 2;
+  const session = await adaroundStepSession({ groups, rows, cols, c0, c1, cRec, gram: Float32Array.from(gram.data), threads });
   const iterations = options.iterations ?? 1000;
   const warmup = Math.floor((options.warmup ?? 0.2) * iterations);
   // Defaults chosen on ResNet-20 layers (conv 64x576, fc 10x64) at W4/W3 with 1000 steps: a strong
@@ -80,11 +91,10 @@ export async function adaroundRound(weight: Float32Array, weightDims: number[], 
         v: state.v,
         m: state.m,
         s: state.s,
-        lr: scalar(lr),
-        beta: scalar(beta),
-        lam: scalar(t <= warmup ? 0 : lam),
-        c1: scalar(1 / (1 - ADAM_B1 ** t)),
-        c2: scalar(1 / (1 - ADAM_B2 ** t)),
+        stepSize: scalar((lr * (1 - ADAM_B1)) / (1 - ADAM_B1 ** t)),
+        sScale: scalar((1 - ADAM_B2) / (1 - ADAM_B2 ** t)),
+        betaMinus1: scalar(beta - 1),
+        regCoef: scalar(t <= warmup ? 0 : -2 * beta * lam),
       });
       state = { v: out.v_next, m: out.m_next, s: out.s_next };
       if (options.onProgress && t % 200 === 0) options.onProgress(t / iterations);
@@ -95,7 +105,7 @@ export async function adaroundRound(weight: Float32Array, weightDims: number[], 
   const vFinal = state.v.data as Float32Array;
   const levels = new Int32Array(n);
   // h(V) >= 0.5 exactly when V >= 0: round up.
-  for (let i = 0; i < n; i++) levels[i] = Math.min(qmax, Math.max(qmin, floorF[i] + (vFinal[i] >= 0 ? 1 : 0)));
+  for (let i = 0; i < n; i++) levels[i] = free[i] ? floor[i] + (vFinal[i] >= 0 ? 1 : 0) : Math.min(qmax, Math.max(qmin, floor[i]));
   const result = ungroupLevels(levels, weightDims, layout);
   // AdaRound must never lose to the rounding it starts from; on a degenerate layer keep nearest.
   return reconstructionError(weight, weightDims, result, scales, gram, layout) <= rec0 ? result : nearest;
