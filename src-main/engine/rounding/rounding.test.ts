@@ -136,7 +136,7 @@ describe('AdaRound and GPTQ on real layers', () => {
         adaroundMs += performance.now() - t;
         // GPTQ takes tens of milliseconds, so a load spike or the first call's JIT compilation
         // dominates one timing: take the best of three (AdaRound's 1000 steps average themselves).
-        let gptq = new Int32Array(0);
+        let gptq: Int32Array = new Int32Array(0);
         let best = Infinity;
         for (let run = 0; run < 3; run++) {
           t = performance.now();
