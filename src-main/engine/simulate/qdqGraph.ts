@@ -129,7 +129,8 @@ export interface QdqBuildOptions {
    * com.microsoft, the deployable form) or 'fakequant' (Div, round via +-1.5*2^23, Clip, Mul in float: the same
    * numbers, and several times faster in onnxruntime, whose 16-bit Q/DQ kernels are scalar, and
    * whose optimizer rewrites UINT16 Q/DQ pairs and changes their numbers).
-   * A test proves both forms give identical outputs.
+   * A test proves both forms give identical outputs. Default 'fakequant' (what the simulator
+   * evaluates and exports).
    */
   wideActivations?: 'qdq16' | 'fakequant';
 }
@@ -164,7 +165,7 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
     const s = `${key}_scale`;
     const dq = `${key}_dequantized`;
     graph.initializers.set(s, scalarF32(s, a.scale));
-    if (wide && options.wideActivations === 'fakequant') {
+    if (wide && (options.wideActivations ?? 'fakequant') === 'fakequant') {
       // Float form of Q/DQ: same division, same half-to-even rounding, same saturation, same product.
       // Rounding adds and subtracts 1.5 * 2^23, which rounds half to even in float32 for
       // |x| < 2^22 (far beyond 16-bit levels): measured 1.5x faster than onnxruntime's Round (a
