@@ -89,7 +89,8 @@ export class GramAccumulator {
     const n = dims[0];
     const spatial = dims.slice(2).reduce((a, b) => a * b, 1);
     const perSample = geo.channels * geo.kernel.reduce((a, b) => a * b, 1) * spatial;
-    const chunk = Math.max(1, Math.floor(MAX_CHUNK_FLOATS / perSample));
+    // The graph materialises each sample's patches and each sample's Gram matrices.
+    const chunk = Math.max(1, Math.floor(MAX_CHUNK_FLOATS / Math.max(perSample, this.groups * this.size * this.size)));
     const sampleLen = dims[1] * spatial;
     for (let s = 0; s < n; s += chunk) {
       const m = Math.min(chunk, n - s);
