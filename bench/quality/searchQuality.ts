@@ -41,7 +41,7 @@ export interface BudgetRow {
   at: string;
   budget: number;
   fixed: number | null;
-  /** The greedy front's first point within the budget, and the best of PICK_K by calibration accuracy. */
+  /** The greedy front's first point within the budget, and the best of PICK_K by calibration SQNR. */
   greedy: number | null;
   mixed: number | null;
   mixedCost: number;

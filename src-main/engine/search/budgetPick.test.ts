@@ -17,7 +17,7 @@ const entry = (cost: number, w0: number, w1: number): FrontEntry => ({
 });
 
 describe('pickWithinBudget', () => {
-  it('measures the first k points within the budget on calibration data and keeps the best', async () => {
+  it('measures the first k points within the budget on calibration data and keeps the best SQNR', async () => {
     // g1 is 100x more sensitive: at equal cost, lowering g0 is better, whatever order the front has.
     const evaluator = new SyntheticEvaluator(info, [1, 100]);
     const front = [entry(16, 8, 8), entry(12, 8, 4), entry(12, 4, 8), entry(8, 4, 4), entry(6, 2, 4)];
