@@ -10,7 +10,8 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/app/main.ts') } },
+      // The job worker is its own entry: searches run in a worker thread (src-main/jobs/worker).
+      rollupOptions: { input: { index: resolve(__dirname, 'src-main/app/main.ts'), jobWorker: resolve(__dirname, 'src-main/jobs/worker/jobWorker.ts') } },
     },
   },
   preload: {

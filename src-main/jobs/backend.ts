@@ -4,13 +4,14 @@
  */
 import type { ApiHandlers } from '../api/index.js';
 import { DeviceLab } from '../device/deviceLab.js';
-import type { SecretStore } from '../device/secrets.js';
+import { MemorySecretStore, type SecretStore } from '../device/secrets.js';
 import type { PdfPrinter } from '../report/pdf.js';
 import { EventHub } from './events.js';
 import { createBenchmarkExecutor } from './executors/benchmarkJob.js';
 import { builtInExecutors } from './executors/index.js';
 import { createStudioSearchExecutor } from './executors/studioSearch.js';
 import { HistoryService } from './historyService.js';
+import { createWorkerExecutor } from './worker/workerExecutor.js';
 import { createDeviceHandlers } from './studio/deviceHandlers.js';
 import { createStudioHandlers } from './studio/studioHandlers.js';
 import { prepareHome, type HomeLayout } from './home.js';
@@ -43,8 +44,10 @@ export function createBackend(options: BackendOptions): Backend {
   const home = prepareHome(options.home);
   const events = new EventHub();
   const versions = getVersions();
-  const lab = new DeviceLab({ home: home.root, ...(options.secrets ? { secrets: options.secrets } : {}) });
-  const studioSearch = createStudioSearchExecutor({ events, artifactsDir: home.artifacts, lab });
+  const secrets = options.secrets ?? new MemorySecretStore();
+  const lab = new DeviceLab({ home: home.root, secrets });
+  // Searches run in a worker thread, so the web server and the app's IPC answer at once while one runs.
+  const studioSearch = createWorkerExecutor(createStudioSearchExecutor({ events, artifactsDir: home.artifacts, lab }).accepts, { home: home.root, artifactsDir: home.artifacts, events, secrets });
   const benchmark = createBenchmarkExecutor({ lab, artifactsDir: home.artifacts });
   const history = new HistoryService(home.database, events, [studioSearch, benchmark, ...builtInExecutors]);
 

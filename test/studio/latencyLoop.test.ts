@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SearchRequest } from '../../src-main/api/index.js';
 import { createBackend } from '../../src-main/jobs/backend.js';
 import { demoSetup } from '../../src-main/jobs/studio/demo.js';
 
@@ -15,7 +16,7 @@ describe('latency in the loop (studio search, this computer)', () => {
     const backend = createBackend({ home: mkdtempSync(join(tmpdir(), 'bb-latloop-')), mode: 'cli' });
     try {
       const demo = demoSetup();
-      const started = await backend.handlers['search.start']({
+      const started = await backend.handlers['search.start'](SearchRequest.parse({
         modelPath: demo.modelPath,
         data: demo.data,
         calib: demo.calib,
@@ -27,7 +28,7 @@ describe('latency in the loop (studio search, this computer)', () => {
         limit: 400,
         calibLimit: 64,
         baselines: ['W8A8'],
-      });
+      }));
       await backend.history.waitFor(started.runId);
       const run = await backend.handlers['runs.get']({ id: started.runId });
       expect(run.error).toBeNull();
