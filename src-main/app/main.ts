@@ -10,7 +10,7 @@ import { createBackend } from '../jobs/backend.js';
 import { resolveHomeDir } from '../jobs/home.js';
 import { createIpcCallHandler } from './ipcHandler.js';
 import { printHtmlToPdf } from './printToPdf.js';
-import { SafeStorageSecretStore } from './safeStorageSecrets.js';
+import { createSafeStorageSecretStore } from './safeStorageSecrets.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './ipcChannels.js';
 import { createMainWindow, hardenSession } from './window.js';
 
@@ -23,7 +23,7 @@ app.enableSandbox();
 void app.whenReady().then(() => {
   hardenSession();
   const home = resolveHomeDir();
-  const backend = createBackend({ home, mode: 'desktop', secrets: new SafeStorageSecretStore(home), pdfPrinter: printHtmlToPdf });
+  const backend = createBackend({ home, mode: 'desktop', secrets: createSafeStorageSecretStore(home), pdfPrinter: printHtmlToPdf });
   const handleCall = createIpcCallHandler(backend.handlers, process.env.ELECTRON_RENDERER_URL);
   ipcMain.handle(IPC_CALL_CHANNEL, (event, method: unknown, input: unknown) => handleCall({ senderFrameUrl: event.senderFrame?.url }, method, input));
   const win = createMainWindow(preloadPath, process.env.ELECTRON_RENDERER_URL, rendererFile);
