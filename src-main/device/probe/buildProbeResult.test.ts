@@ -89,3 +89,12 @@ describe('probe of a Raspberry Pi and an x86 server', () => {
     expect(p.runtimes).toContainEqual({ name: 'tensorrt', version: '8.6.1', path: '/usr/local/bin/trtexec' });
   });
 });
+
+describe('x86 cpuinfo', () => {
+  it('does not take the lower-case CPU "model" number for a board', async () => {
+    const { parseCpuinfo } = await import('./parseSystem.js');
+    const facts = parseCpuinfo('processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 17\nmodel name\t: AMD EPYC 9454\nflags\t\t: fpu avx2\n\n');
+    expect(facts.boardHint).toBeNull();
+    expect(facts.model).toBe('AMD EPYC 9454');
+  });
+});

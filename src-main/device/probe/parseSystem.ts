@@ -27,8 +27,8 @@ const ARM_PARTS: Record<string, string> = {
   '0xd4b': 'Cortex-A78C',
 };
 
-function field(block: string, name: string): string | null {
-  const m = new RegExp(`^${name}\\s*:\\s*(.*)$`, 'mi').exec(block);
+function field(block: string, name: string, flags = 'mi'): string | null {
+  const m = new RegExp(`^${name}\\s*:\\s*(.*)$`, flags).exec(block);
   return m ? m[1].trim() : null;
 }
 
@@ -44,7 +44,9 @@ export function parseCpuinfo(text: string, nproc?: number): CpuFacts {
     model = ARM_PARTS[part];
   } else if (implementer === '0x4e' && part === '0x004') model = 'NVIDIA Carmel';
   const flagsLine = field(first, 'flags') ?? field(first, 'Features') ?? '';
-  const boardHint = field(text, 'Model') ?? field(text, 'Hardware');
+  // Case-sensitive: Raspberry Pi kernels print "Model : Raspberry Pi 4 ...", while x86 prints a
+  // lower-case "model : 17" (the CPU model number), which is not a board.
+  const boardHint = field(text, 'Model', 'm') ?? field(text, 'Hardware', 'm');
   return {
     model: model || 'unknown CPU',
     cores: processors.length || nproc || 1,
