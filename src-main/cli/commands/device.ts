@@ -11,7 +11,35 @@ import { DeviceLab } from '../../device/deviceLab.js';
 import { buildLatencyTable } from '../../device/measure/latencyTable.js';
 import { measureDeviceLatencyTable } from '../../device/measure/deviceLatencyTable.js';
 import { inspectModel } from '../../engine/index.js';
+import { openDataset } from '../../engine/data/open.js';
+import { QuantSimulator } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
+import { addDataOptions, configFromOptions, preprocessFrom, type DataOptions } from './evaluate.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+
+/**
+ * `device measure --config/--bits`: exports the configuration as the deployable QDQ model (the same
+ * numerics as simulated) into the home folder's artifacts, and returns its path for measuring.
+ */
+async function exportForMeasurement(ctx: CliContext, modelPath: string, opts: DataOptions & { config?: string; bits?: string }): Promise<string> {
+  if (!opts.calib) {
+    throw new BitbenchError('INVALID_DATASET', 'Measuring a configuration exports it first, and the export needs calibration data for the activation ranges.', 'Pass --calib SPEC (e.g. fmnist:/usr/share/datasets/fashion-mnist:train) with the model\'s preprocessing (--mean, --std ...).');
+  }
+  const calibration = await openDataset(opts.calib, preprocessFrom(opts));
+  const sim = await QuantSimulator.create(modelPath, { calibration, calibrationMethod: opts.calibration, calibrationLimit: opts.calibLimit, weightMethod: opts.weights, threads: opts.threads });
+  try {
+    const config = configFromOptions(sim, opts);
+    const dir = join(ctx.getBackend().home.artifacts, 'exports');
+    mkdirSync(dir, { recursive: true });
+    const out = join(dir, `${createHash('sha256').update(JSON.stringify([sim.info.sha256, config, opts.calib, opts.calibration ?? null])).digest('hex').slice(0, 16)}.onnx`);
+    await sim.exportQdq(config, out);
+    return out;
+  } finally {
+    await sim.dispose();
+  }
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -102,7 +130,7 @@ export function registerDeviceCommand(program: Command, ctx: CliContext): void {
       ctx.print(probe, () => describeProbe(target, probe));
     });
 
-  device
+  addDataOptions(device
     .command('measure <name> <model>')
     .description('measure a model\'s latency on a device with the Node runner (onnxruntime-node)')
     .option('--runs <n>', 'timed runs', positiveInt, 50)
@@ -110,12 +138,11 @@ export function registerDeviceCommand(program: Command, ctx: CliContext): void {
     .option('--duration-ms <n>', 'time for this long instead of a number of runs', positiveInt)
     .option('--profile', 'also collect per-layer times (a profiled pass after the timed runs)')
     .option('--latency-table <file>', 'write the per-layer latency table for `search --cost latency` (implies --profile)')
-    .option('--config <file>', 'a bit-width configuration to measure (needs the engine\'s QDQ export)')
-    .action(async (name: string, model: string, opts: { runs: number; warmup: number; durationMs?: number; profile?: boolean; latencyTable?: string; config?: string }) => {
-      if (opts.config) {
-        throw new BitbenchError('BAD_REQUEST', 'Measuring a configuration directly is not wired yet.', 'Export the configuration as a QDQ ONNX model and pass that file as MODEL.');
-      }
-      const modelPath = resolve(model);
+    .option('--config <file>', 'a bit-width configuration of MODEL to measure: exported as QDQ first (needs --calib)')
+    .option('--bits <pair>', 'measure MODEL with one bit pair for every group (W8A8, W4A8, ...): exported as QDQ first (needs --calib)'))
+    .action(async (name: string, model: string, opts: DataOptions & { runs: number; warmup: number; durationMs?: number; profile?: boolean; latencyTable?: string; config?: string; bits?: string }) => {
+      let modelPath = resolve(model);
+      if (opts.config !== undefined || opts.bits !== undefined) modelPath = await exportForMeasurement(ctx, modelPath, opts);
       const result = await withLab(ctx, (lab) =>
         lab.measure(name, modelPath, { runs: opts.runs, warmup: opts.warmup, durationMs: opts.durationMs, profile: opts.profile === true || opts.latencyTable !== undefined }),
       );
