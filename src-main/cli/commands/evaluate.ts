@@ -47,10 +47,10 @@ export function addDataOptions(cmd: Command): Command {
     .option('--calib <spec>', 'calibration data spec (default: the evaluation data)')
     .option('--calib-limit <n>', 'calibration samples', positiveInt, 512)
     .option('--calibration <method>', 'activation ranges: minmax, percentile, mse, cosine (default percentile)', calibrationMethod)
-    .option('--weights <method>', 'weight clipping: mse or minmax', (v) => {
-      if (v !== 'mse' && v !== 'minmax') throw new InvalidArgumentError('mse or minmax.');
+    .option('--weights <method>', 'weight clipping: auto (MSE at 4+ bits, min-max below), mse or minmax', (v) => {
+      if (v !== 'mse' && v !== 'minmax' && v !== 'auto') throw new InvalidArgumentError('auto, mse or minmax.');
       return v;
-    }, 'mse')
+    }, 'auto')
     .option('--scale <x>', 'multiplier on raw pixel values (default 1/255)', Number)
     .option('--mean <list>', 'per-channel mean subtracted after scaling, e.g. 0.2860', numberList)
     .option('--std <list>', 'per-channel std divided after the mean, e.g. 0.3530', numberList)

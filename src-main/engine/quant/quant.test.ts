@@ -48,3 +48,21 @@ describe('weight quantization', () => {
     expect(err('mse')).toBeLessThan(err('minmax') * 0.9);
   });
 });
+
+describe('auto weight clipping', () => {
+  it('uses MSE clipping at 4 bits and above, min-max below', async () => {
+    const { effectiveWeightMethod, quantizeWeight } = await import('./weights.js');
+    expect(effectiveWeightMethod('auto', 8)).toBe('mse');
+    expect(effectiveWeightMethod('auto', 4)).toBe('mse');
+    expect(effectiveWeightMethod('auto', 3)).toBe('minmax');
+    expect(effectiveWeightMethod('mse', 3)).toBe('mse');
+    // One channel with an outlier: min-max keeps the outlier representable, MSE clips it.
+    const w = new Float32Array([1, 0.1, -0.12, 0.08, 0.05, -0.07, 0.11, -0.09]);
+    const auto3 = quantizeWeight(w, [1, 8], 0, 3, 'auto');
+    const minmax3 = quantizeWeight(w, [1, 8], 0, 3, 'minmax');
+    expect(auto3.scales[0]).toBe(minmax3.scales[0]);
+    const auto4 = quantizeWeight(w, [1, 8], 0, 4, 'auto');
+    const mse4 = quantizeWeight(w, [1, 8], 0, 4, 'mse');
+    expect(auto4.scales[0]).toBe(mse4.scales[0]);
+  });
+});

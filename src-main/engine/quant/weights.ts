@@ -6,7 +6,19 @@
  */
 import { quantizeSymmetric, symmetricScale, weightLevels } from './arithmetic.js';
 
-export type WeightMethod = 'minmax' | 'mse';
+/**
+ * 'auto' (the default) is MSE clipping at 4 bits and above and min-max below: at 2-3 bits the clip
+ * that minimizes the weights' own squared error moves the few levels away from the largest weights
+ * and wrecks the network (ResNet-20 on Fashion-MNIST, W3A8, 1000 images: min-max 0.852 top-1, MSE
+ * 0.306; clipping only 2% already gives 0.686), while at 4 bits MSE is better (W4A8 0.9231 vs the
+ * min-max reference 0.9160).
+ */
+export type WeightMethod = 'minmax' | 'mse' | 'auto';
+
+/** The clipping actually used for a bit-width under a method. */
+export function effectiveWeightMethod(method: WeightMethod, bits: number): 'minmax' | 'mse' {
+  return method === 'auto' ? (bits >= 4 ? 'mse' : 'minmax') : method;
+}
 
 export interface QuantizedWeight {
   bits: number;
@@ -28,7 +40,8 @@ export function channelIndexer(dims: number[], axis: number): { channels: number
 const RATIOS = Array.from({ length: 36 }, (_, k) => 1 - k * 0.02);
 
 /** Quantizes a float weight per output channel. */
-export function quantizeWeight(weight: Float32Array, dims: number[], axis: number, bits: number, method: WeightMethod): QuantizedWeight {
+export function quantizeWeight(weight: Float32Array, dims: number[], axis: number, bits: number, requested: WeightMethod): QuantizedWeight {
+  const method = effectiveWeightMethod(requested, bits);
   const { channels, channelOf } = channelIndexer(dims, axis);
   const { qmin, qmax } = weightLevels(bits);
   // Gather each channel's values contiguously (channels are strided for axis != 0).

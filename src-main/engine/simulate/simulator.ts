@@ -43,7 +43,7 @@ export interface SimulatorOptions {
   calibrationMethod?: CalibrationMethod;
   /** Calibration samples; default 512. */
   calibrationLimit?: number;
-  /** Weight clipping: 'mse' (default) or 'minmax'. */
+  /** Weight clipping: 'auto' (default: MSE at 4 bits and above, min-max below), 'mse' or 'minmax'. */
   weightMethod?: WeightMethod;
   threads?: number;
   /** Samples per onnxruntime run; default 250. */
@@ -97,7 +97,7 @@ export class QuantSimulator {
     const resolved = {
       calibrationMethod: options.calibrationMethod ?? 'percentile',
       calibrationLimit: options.calibrationLimit ?? 512,
-      weightMethod: options.weightMethod ?? 'mse',
+      weightMethod: options.weightMethod ?? 'auto',
       threads: options.threads ?? 2,
       batchSize: options.batchSize ?? 250,
     };
