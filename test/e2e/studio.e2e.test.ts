@@ -38,6 +38,17 @@ describe('the studio loop in web mode', () => {
     await web?.stop();
   });
 
+  it('shows clear empty states before anything has run', async () => {
+    await page.goto(web.url + '#/history');
+    expect(await page.getByTestId('history-empty').textContent()).toContain('No runs yet');
+    await shot(page, '0-history-empty');
+    await page.goto(web.url + '#/compare');
+    expect(await page.getByTestId('compare-empty').textContent()).toContain('Nothing to compare yet');
+    await page.goto(web.url + '#/runs/999');
+    await page.getByTestId('error').waitFor();
+    expect(await page.getByTestId('error').textContent()).toContain('There is no run 999');
+  });
+
   it('opens the demo model and checks its data', async () => {
     await page.goto(web.url + '#/models');
     await expect.poll(() => page.getByTestId('model-path').inputValue()).toContain('fmnist_resnet20.onnx');
