@@ -39,6 +39,7 @@ const note = (text: string): void => void process.stderr.write(text + '\n');
 function printSearch(reports: SearchReport[]): void {
   log(`\nSearch quality: validation = Fashion-MNIST test[0:${VAL}] (10000 = the whole test split), calibration = ${CALIB} shuffled train images (disjoint); phase 1 on ${PHASE1} of them, MSQ estimates on ${MSQ_SAMPLES}.`);
   log(`Candidates ${CANDIDATES}. Accuracy in %. greedy = the front's first point within the fixed cost; mixed = best of the first ${PICK_K} such points by measured calibration SQNR (validation untouched); its cost is <= the fixed cost.`);
+  log('MSQ runs once to the size of fixed W4 (its algorithm targets size); "-" = its sequence never gets within that BOPs budget.');
   log('\n== Mixed vs fixed at the same cost ==');
   log('model        cost  at     fixed  greedy   mixed  genetic    msq  mixed-fixed  mixed config');
   for (const r of reports) {
@@ -48,6 +49,8 @@ function printSearch(reports: SearchReport[]): void {
     }
   }
   log('\n== Phase 1 ==');
+  log(`Phase 1 measures ${PHASE1} calibration images per evaluation; one full evaluation = ${VAL} validation images. Times are the recorded seconds of each evaluation (machine shared and loaded).`);
+  log('Without the engine reusing the unchanged prefix of the network, one phase-1 evaluation on as many images as a full one would cost about the same: the saving comes from fewer images, whose ranking agrees with the one on all calibration images (last column).');
   log('model        Kendall tau SQNR vs acc  evaluations  phase-1 / (evaluations x one full evaluation)  rank agreement vs all calibration images');
   for (const r of reports) log(`${r.model.padEnd(12)} ${(r.kendallTau?.toFixed(3) ?? '-').padStart(23)}  ${String(r.phase1.evaluations).padStart(11)}  ${`${r.phase1.ratio.toFixed(3)} (${r.phase1.seconds.toFixed(0)} s / (${r.phase1.evaluations} x ${r.phase1.fullEvalSeconds.toFixed(2)} s))`.padStart(45)}  ${r.phase1.agreement?.toFixed(3) ?? '-'}`);
   log('\n== Binary search along the Pareto-greedy front (max drop 1.0 point from FP32) ==');

@@ -144,12 +144,16 @@ export async function searchQuality(model: BenchModel, note: (text: string) => v
   }
   const table = first!.sensitivity!.table;
   report.kendallTau = first!.sensitivity!.kendallTau;
-  // "One evaluation" = one full validation evaluation of a quantized configuration in this run.
+  // "One evaluation" = one full validation evaluation of a quantized configuration. Both sides come
+  // from the evaluation records (each keeps the seconds it took when it ran), so the ratio is the
+  // same whether phase 1 ran in this process or was resumed from the cache.
   const full = records.filter((r) => r.split === 'validation' && r.limit === null && Object.keys(r.config.groups).length > 0);
   const fullEvalSeconds = full.reduce((s, r) => s + r.seconds, 0) / Math.max(1, full.length);
+  const phase1Records = records.filter((r) => r.split === 'calibration' && r.limit === PHASE1);
+  const phase1Seconds = phase1Records.reduce((s, r) => s + r.seconds, 0);
   // Does the reduced-sample phase 1 rank like one on all calibration images? (a candidate subset)
   if (!agreementCheck) {
-    report.phase1 = { evaluations: table.evaluations, seconds: table.seconds, fullEvalSeconds, ratio: table.seconds / (table.evaluations * fullEvalSeconds), agreement: null };
+    report.phase1 = { evaluations: phase1Records.length, seconds: phase1Seconds, fullEvalSeconds, ratio: phase1Seconds / (phase1Records.length * fullEvalSeconds), agreement: null };
     await evaluator.dispose();
     report.seconds = (performance.now() - started) / 1000;
     return report;
@@ -159,7 +163,7 @@ export async function searchQuality(model: BenchModel, note: (text: string) => v
   const index = (pairIndex: number): number => plan.candidates.findIndex((c) => c.w === subset[pairIndex].w && c.a === subset[pairIndex].a);
   const reduced = new Map(table.entries.map((e) => [`${e.groupId}/${e.candidate}`, e.sqnrDb]));
   const agreement = kendallTau(check.entries.map((e) => reduced.get(`${e.groupId}/${index(e.candidate)}`)!), check.entries.map((e) => e.sqnrDb));
-  report.phase1 = { evaluations: table.evaluations, seconds: table.seconds, fullEvalSeconds, ratio: table.seconds / (table.evaluations * fullEvalSeconds), agreement: Number.isNaN(agreement) ? null : agreement };
+  report.phase1 = { evaluations: phase1Records.length, seconds: phase1Seconds, fullEvalSeconds, ratio: phase1Seconds / (phase1Records.length * fullEvalSeconds), agreement: Number.isNaN(agreement) ? null : agreement };
   await evaluator.dispose();
   report.seconds = (performance.now() - started) / 1000;
   return report;
