@@ -64,4 +64,6 @@ try {
   post({ type: 'failed', error: toErrorInfo(error) });
 } finally {
   await lab.close();
+  // The message listener keeps this thread alive; close the port so the worker exits.
+  port.close();
 }

@@ -52,6 +52,8 @@ function runInWorker(context: JobContext, deps: WorkerExecutorDeps): Promise<Job
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
+      // The worker only tidies up after its answer; it must never keep the process alive.
+      worker.unref();
       clearTimeout(killTimer);
       context.signal.removeEventListener('abort', onAbort);
       fn();
