@@ -49,7 +49,13 @@ export async function startWebMode(options: { home?: string; extraArgs?: string[
     stop: () =>
       new Promise<void>((r) => {
         if (child.exitCode !== null) return r();
-        child.once('exit', () => r());
+        // A clean stop is part of what is tested (SIGTERM closes the server and the history); a
+        // process that has not exited 15 s later is killed so one bug cannot hang the suite.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          r();
+        });
         child.kill('SIGTERM');
       }),
   };
