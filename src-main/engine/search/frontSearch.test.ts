@@ -18,7 +18,7 @@ function curve(n: number, random: SeededRandom, noisyEstimates: boolean): { accu
 }
 
 describe('searchFront', () => {
-  it('finds the last point meeting the target within ceil(log2(n))+1 evaluations, for every target', async () => {
+  it('finds the last point meeting the target within ceil(log2(n+1)) evaluations (the bisection worst case), for every target', async () => {
     const random = new SeededRandom(7);
     for (const n of [1, 2, 3, 7, 8, 20, 63, 64, 100]) {
       for (const noisy of [false, true]) {
@@ -30,7 +30,7 @@ describe('searchFront', () => {
           const truth = accuracy.reduce((last, a, i) => (a >= target ? i : last), -1);
           expect(result.chosen).toBe(truth);
           expect(calls).toBe(result.evaluations);
-          expect(result.evaluations).toBeLessThanOrEqual(Math.ceil(Math.log2(n)) + 1);
+          expect(result.evaluations).toBeLessThanOrEqual(Math.ceil(Math.log2(n + 1)));
           expect(result.evaluations).toBeLessThanOrEqual(result.bound);
           if (truth >= 0) expect(result.measured.get(truth)).toBe(accuracy[truth]);
         }
@@ -46,7 +46,7 @@ describe('searchFront', () => {
     let total = 0;
     for (let k = 10; k < 90; k += 7) total += (await searchFront(estimates, accuracy[k] - 1e-9, async (i) => accuracy[i], 0.9 + 0.002)).evaluations;
     const bisection = 12 * Math.ceil(Math.log2(n + 1));
-    expect(total).toBeLessThan(bisection * 0.65);
+    expect(total).toBeLessThan(bisection * 0.8);
   });
 
   it('handles an empty front', async () => {
