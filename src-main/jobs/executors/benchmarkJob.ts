@@ -15,6 +15,7 @@ import { openSearchData } from '../../engine/search/runSearch.js';
 import { configHash } from '../../store/index.js';
 import type { JobContext, JobExecutor, JobOutcome } from '../jobTypes.js';
 import { recordExportedModel } from './recordExportedModel.js';
+import { finishedMeasurementOf } from './finishedMeasurement.js';
 
 /** Marks a run's settings as a benchmark so this executor (and no other) picks it up. */
 export const BENCHMARK_MARKER = 'benchmark';
@@ -110,25 +111,7 @@ async function executeBenchmark(context: JobContext, deps: BenchmarkDeps): Promi
         }
         throw error;
       }
-      context.recordMeasurement({
-        key,
-        config: target.config,
-        deviceName: s.device,
-        runtime: measured.runtime,
-        summary: {
-          warmup: measured.warmup,
-          iterations: measured.runs,
-          minMs: measured.latencyMs.min,
-          medianMs: measured.latencyMs.median,
-          meanMs: measured.latencyMs.mean,
-          p90Ms: measured.latencyMs.p90,
-          p99Ms: measured.latencyMs.p99,
-          cv: measured.cv,
-          unstable: measured.unstable,
-        },
-        samples: measured.samplesMs,
-        deviceState: measured.state,
-      });
+      context.recordMeasurement(finishedMeasurementOf(key, target.config, s.device, measured));
       result.measured.push({ label: target.label, configHash: hash });
       context.log('info', `${target.label}: median ${measured.latencyMs.median.toFixed(3)} ms on ${s.device} (cv ${(measured.cv * 100).toFixed(1)}%${measured.unstable ? ', unstable' : ''}).`);
     }

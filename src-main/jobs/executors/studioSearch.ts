@@ -19,6 +19,7 @@ import type { JobContext, JobExecutor, JobOutcome } from '../jobTypes.js';
 import { recordExportedModel } from './recordExportedModel.js';
 import { searchWithMeasuredLatency, type LatencyLoopOutcome } from './latencyLoop.js';
 import { searchHooksFor, searchOutcome } from './searchJob.js';
+import { finishedMeasurementOf } from './finishedMeasurement.js';
 
 /** What the studio keeps as a search run's result: the search, the model's layout, the measurements. */
 export interface StudioSearchResult extends RunSearchResult {
@@ -220,25 +221,7 @@ async function measureCandidates(context: JobContext, deps: StudioSearchDeps, re
         }
         throw error;
       }
-      context.recordMeasurement({
-          key,
-          config: target.config,
-          deviceName,
-          runtime: measured.runtime,
-          summary: {
-            warmup: measured.warmup,
-            iterations: measured.runs,
-            minMs: measured.latencyMs.min,
-            medianMs: measured.latencyMs.median,
-            meanMs: measured.latencyMs.mean,
-            p90Ms: measured.latencyMs.p90,
-            p99Ms: measured.latencyMs.p99,
-            cv: measured.cv,
-            unstable: measured.unstable,
-          },
-          samples: measured.samplesMs,
-          deviceState: measured.state,
-        });
+      context.recordMeasurement(finishedMeasurementOf(key, target.config, deviceName, measured));
       deps.events.publish({ type: 'measurement', runId: context.run.id, label: target.label, device: deviceName, medianMs: measured.latencyMs.median, p90Ms: measured.latencyMs.p90, cv: measured.cv, unstable: measured.unstable });
       context.log('info', `${target.label}: median ${measured.latencyMs.median.toFixed(3)} ms on ${deviceName} (cv ${(measured.cv * 100).toFixed(1)}%${measured.unstable ? ', unstable' : ''}).`);
       out.push({ label: target.label, kind: target.kind, configHash: hash, deviceName });
