@@ -10,26 +10,16 @@ import { openDataset } from '../../engine/data/open.js';
 import type { Preprocess } from '../../engine/data/preprocess.js';
 import { QuantSimulator, configFromBits, configFromFile, type WeightMethod } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
+import { addPreprocessOptions, preprocessFromOptions, type PreprocessFlags } from '../dataOptions.js';
 
-export interface DataOptions {
+export interface DataOptions extends PreprocessFlags {
   calib?: string;
   calibLimit: number;
   calibration?: CalibrationMethod;
   weights: WeightMethod;
-  scale?: number;
-  mean?: number[];
-  std?: number[];
-  layout?: 'nchw' | 'nhwc';
-  channels?: 'gray' | 'rgb' | 'bgr';
-  resize?: [number, number];
   threads: number;
 }
 
-const numberList = (value: string): number[] => {
-  const list = value.split(',').map((v) => Number(v.trim()));
-  if (list.some((v) => !Number.isFinite(v))) throw new InvalidArgumentError('expected numbers separated by commas.');
-  return list;
-};
 const positiveInt = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
@@ -43,7 +33,7 @@ const calibrationMethod = (value: string): CalibrationMethod => {
 
 /** Adds the calibration-data and preprocessing options shared by evaluate and export. */
 export function addDataOptions(cmd: Command): Command {
-  return cmd
+  return addPreprocessOptions(cmd)
     .option('--calib <spec>', 'calibration data spec (default: the evaluation data)')
     .option('--calib-limit <n>', 'calibration samples', positiveInt, 512)
     .option('--calibration <method>', 'activation ranges: minmax, percentile, mse, cosine (default percentile)', calibrationMethod)
@@ -51,29 +41,12 @@ export function addDataOptions(cmd: Command): Command {
       if (v !== 'mse' && v !== 'minmax' && v !== 'auto') throw new InvalidArgumentError('auto, mse or minmax.');
       return v;
     }, 'auto')
-    .option('--scale <x>', 'multiplier on raw pixel values (default 1/255)', Number)
-    .option('--mean <list>', 'per-channel mean subtracted after scaling, e.g. 0.2860', numberList)
-    .option('--std <list>', 'per-channel std divided after the mean, e.g. 0.3530', numberList)
-    .option('--layout <layout>', 'nchw or nhwc (default nchw)')
-    .option('--channels <channels>', 'gray, rgb or bgr')
-    .option('--resize <HxW>', 'resize images to H x W', (v) => {
-      const m = /^(\d+)x(\d+)$/i.exec(v);
-      if (!m) throw new InvalidArgumentError('write it like 224x224.');
-      return [Number(m[1]), Number(m[2])] as [number, number];
-    })
     .option('--threads <n>', 'onnxruntime threads', positiveInt, 2);
 }
 
-/** The declared preprocessing from the options. */
+/** The declared preprocessing from the options (the shared flags of cli/dataOptions.ts). */
 export function preprocessFrom(opts: DataOptions): Preprocess {
-  const p: Preprocess = {};
-  if (opts.scale !== undefined) p.scale = opts.scale;
-  if (opts.mean) p.mean = opts.mean;
-  if (opts.std) p.std = opts.std;
-  if (opts.layout) p.layout = opts.layout;
-  if (opts.channels) p.channels = opts.channels;
-  if (opts.resize) p.resize = opts.resize;
-  return p;
+  return preprocessFromOptions(opts);
 }
 
 /** A configuration from --bits or --config (exactly one). */
