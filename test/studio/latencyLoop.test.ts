@@ -54,3 +54,26 @@ describe('latency in the loop (studio search, this computer)', () => {
     }
   }, 600_000);
 });
+
+describe('bitbench search --cost latency --device NAME', () => {
+  it('measures the table on the device, keeps both figures and records the run in the history', async () => {
+    const { runCli } = await import('../../src-main/cli/main.js');
+    const home = mkdtempSync(join(tmpdir(), 'bb-latcli-'));
+    const demo = demoSetup();
+    let out = '';
+    let err = '';
+    const code = await runCli(
+      ['--home', home, '--json', 'search', demo.modelPath, '--data', demo.data, '--calib', demo.calib, '--mean', '0.286', '--std', '0.353', '--candidates', 'W8A8,W8A16', '--cost', 'latency', '--device', 'this computer', '--val-samples', '300', '--calib-samples', '64', '--baselines', 'W8A8'],
+      { stdout: (s) => (out += s), stderr: (s) => (err += s) },
+    );
+    expect(code, err).toBe(0);
+    const result = JSON.parse(out) as { runId: number; costKind: string; costUnit: string; chosen: { cost: number }; latencyLoop: { rounds: Array<{ observations: Array<{ predictedMs: number; measuredMs: number }> }> } };
+    expect(result.costKind).toBe('latency');
+    expect(result.costUnit).toBe('ms');
+    expect(result.chosen.cost).toBeGreaterThan(0);
+    expect(result.latencyLoop.rounds.length).toBeGreaterThanOrEqual(1);
+    let list = '';
+    await runCli(['--home', home, '--json', 'runs', 'list'], { stdout: (s) => (list += s), stderr: () => {} });
+    expect(list).toContain(`"id": ${result.runId}`);
+  }, 600_000);
+});

@@ -4,10 +4,13 @@
  * baselines. Progress goes to stderr; Ctrl-C cancels cleanly.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { formatBitPair, type QuantConfig } from '../../api/index.js';
+import { BitbenchError, formatBitPair, SearchRequest, type QuantConfig } from '../../api/index.js';
 import { runSearch, type RunSearchResult } from '../../engine/search/runSearch.js';
 import type { SearchProgress } from '../../engine/search/types.js';
+import { resolve } from 'node:path';
+import { startSearch } from '../../jobs/studio/studioHandlers.js';
 import type { CliContext } from '../context.js';
+import { followRun } from '../followRun.js';
 import { addPreprocessOptions, preprocessFromOptions, type PreprocessFlags } from '../dataOptions.js';
 
 interface SearchFlags extends PreprocessFlags {
@@ -17,6 +20,7 @@ interface SearchFlags extends PreprocessFlags {
   candidates: string;
   cost: 'bops' | 'size' | 'latency';
   latencyTable?: string;
+  device?: string;
   maxDrop: number;
   rounding: 'nearest' | 'adaround' | 'gptq';
   seed: number;
@@ -64,6 +68,7 @@ export function registerSearchCommand(program: Command, ctx: CliContext): void {
     .option('--candidates <list>', 'bit-width candidates per quantizer group', 'W4A8,W8A8,W8A16')
     .option('--cost <metric>', 'efficiency metric: bops, size or latency', choice(['bops', 'size', 'latency'] as const), 'bops')
     .option('--latency-table <file>', 'per-layer latency table JSON (with --cost latency)')
+    .option('--device <name>', 'measure on this device (see `bitbench device list`): with --cost latency the cost is latency measured there, corrected until predicted and measured agree; the choice and the baselines are measured there; the run is kept in the history')
     .option('--max-drop <points>', 'allowed validation accuracy drop from FP32, in percentage points', nonNegative, 1.0)
     .option('--rounding <method>', 'weight rounding: nearest, adaround or gptq', choice(['nearest', 'adaround', 'gptq'] as const), 'nearest')
     .option('--seed <n>', 'seed of the genetic search and of data shuffling', integer, 0)
@@ -73,6 +78,7 @@ export function registerSearchCommand(program: Command, ctx: CliContext): void {
     .option('--val-samples <n>', 'validation samples (default: all)', count)
     .option('--no-progress', 'do not print progress on stderr');
   addPreprocessOptions(command).action(async (model: string, flags: SearchFlags) => {
+    if (flags.device !== undefined) return searchOnDevice(ctx, model, flags);
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
     process.once('SIGINT', onSigint);
@@ -142,4 +148,44 @@ export function formatSearchResult(r: RunSearchResult): string {
   if (r.sensitivity?.kendallTau !== undefined && r.sensitivity.kendallTau !== null) lines.push(`Kendall tau (SQNR vs accuracy ranking of phase 1): ${r.sensitivity.kendallTau.toFixed(3)}`);
   lines.push(`${r.evaluations} evaluations in ${r.seconds.toFixed(1)} s`);
   return lines.join('\n');
+}
+
+/**
+ * `search --device NAME`: the studio's search job (jobs/executors/studioSearch.ts) run to its end
+ * here, so a device-measured search is kept in the history and resumable like any studio run.
+ */
+async function searchOnDevice(ctx: CliContext, model: string, flags: SearchFlags): Promise<void> {
+  if (flags.latencyTable !== undefined) {
+    throw new BitbenchError('INVALID_CONFIG', '--latency-table and --device both say where latency comes from.', 'Use --device NAME to measure the table on the device (and correct it), or --latency-table FILE without --device.');
+  }
+  const backend = ctx.getBackend();
+  const request = SearchRequest.parse({
+    modelPath: resolve(model),
+    data: flags.data,
+    ...(flags.calib ? { calib: flags.calib } : {}),
+    preprocess: preprocessFromOptions(flags),
+    method: flags.method,
+    candidates: flags.candidates.split(',').map((c) => c.trim()).filter(Boolean),
+    cost: flags.cost,
+    device: flags.device,
+    maxDrop: flags.maxDrop,
+    rounding: flags.rounding,
+    seed: flags.seed,
+    limit: flags.valSamples ?? null,
+    calibLimit: flags.calibSamples,
+    ...(flags.baselines ? { baselines: flags.baselines.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+  });
+  const started = await startSearch({ home: backend.home, history: backend.history, lab: backend.lab, reportUrlPrefix: null }, request);
+  if (flags.progress && !ctx.json) ctx.io.stderr(`run ${started.runId} on ${flags.device}\n`);
+  await followRun(ctx, started.runId);
+  const run = backend.history.getRun(started.runId);
+  const result = run.result as RunSearchResult & { latencyLoop?: { rounds: Array<{ round: number; observations: Array<{ label: string; predictedMs: number; measuredMs: number }>; error: number; correction: number }> } | null };
+  ctx.print({ runId: started.runId, ...result }, () => {
+    const lines = [formatSearchResult(result)];
+    for (const round of result.latencyLoop?.rounds ?? []) {
+      lines.push(`latency round ${round.round}: ${round.observations.map((o) => `${o.label} predicted ${o.predictedMs.toFixed(3)} ms, measured ${o.measuredMs.toFixed(3)} ms`).join('; ')} (mean error ${(round.error * 100).toFixed(1)}%${round.correction !== 1 ? `, table corrected x${round.correction.toFixed(3)}` : ''})`);
+    }
+    lines.push(`run ${started.runId} is in the history: bitbench runs show ${started.runId}; bitbench report ${started.runId}`);
+    return lines.join('\n');
+  });
 }
