@@ -6,11 +6,12 @@ import type { ReportConfigRow, ReportModel } from '../api/index.js';
 import { renderLatencyChart } from '../api/present/latencyChart.js';
 import { BIT_LEGEND, renderLayerBitsChart } from '../api/present/layerBitsChart.js';
 import { renderParetoChart } from '../api/present/paretoChart.js';
+import { CHART_CSS } from '../api/present/chartStyle.js';
 import { escapeXml as e } from '../api/present/escape.js';
 import { formatBytes, formatCost, formatCount, formatDb, formatMs, formatPercent } from '../api/present/format.js';
 
 const STYLE = `
-:root { color-scheme: light; --text:#1b1f27; --muted:#5d6575; --border:#d9dde4; --accent:#2f5bd3; --ok:#1f9d55; --bad:#c0392b; }
+:root { color-scheme: light; --text:#1b1f27; --muted:#5d6575; --border:#d9dde4; --accent:#2f5bd3; --accent-bg:#cbd8fb; --ok:#1f9d55; --bad:#c0392b; --warn:#b7791f; --chart-grid:#eceff3; --chart-axis:#9aa1ad; }
 * { box-sizing: border-box; }
 body { font: 13px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; color: var(--text); margin: 0; background: #fff; }
 main { max-width: 980px; margin: 0 auto; padding: 32px 36px 48px; }
@@ -27,25 +28,7 @@ tr.mixed td { background: #eef3ff; font-weight: 600; }
 dl.setup { display: grid; grid-template-columns: 190px 1fr; gap: 3px 14px; margin: 0; }
 dl.setup dt { color: var(--muted); }
 dl.setup dd { margin: 0; word-break: break-all; }
-.chart { max-width: 100%; height: auto; font-size: 11px; }
-.chart .grid { stroke: #eceff3; }
-.chart .axis { stroke: #9aa1ad; }
-.chart .tick { fill: var(--muted); }
-.chart .label { fill: var(--text); font-weight: 600; }
-.chart .front-line { fill: none; stroke: var(--accent); stroke-width: 2; }
-.chart .front-point { fill: var(--accent); }
-.chart .chosen { fill: none; stroke: var(--ok); stroke-width: 3; }
-.chart .fixed { fill: #e9a23b; }
-.chart .fp32 { fill: #5d6575; }
-.chart .point-label { fill: var(--text); font-size: 11px; }
-.chart .col-head { font-weight: 600; fill: var(--text); }
-.chart .row-head { fill: var(--muted); font-size: 10.5px; }
-.chart .cell { font-size: 10px; fill: #111; }
-.chart .diff { fill: var(--bad); }
-.chart .whisker { stroke: #6b7383; stroke-width: 1.5; }
-.chart .box { fill: #cbd8fb; stroke: var(--accent); }
-.chart .box.unstable { fill: #fde3c4; stroke: #b7791f; stroke-dasharray: 3 2; }
-.chart .mean { stroke: var(--text); stroke-width: 2; }
+${CHART_CSS}
 .legend { display: flex; flex-wrap: wrap; gap: 10px; color: var(--muted); font-size: 11px; margin: 6px 0; }
 .legend span i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 .note { color: var(--muted); font-size: 12px; }
