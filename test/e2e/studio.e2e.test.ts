@@ -123,6 +123,9 @@ describe('the studio loop in web mode', () => {
     const text = (await page.getByTestId('compare-table').textContent()) ?? '';
     expect(text).toMatch(/mixed/i);
     expect(text).toMatch(/W4A8/);
+    // The run's per-layer chart and latency distribution sit beside the table.
+    await page.locator('figure[aria-label="Bit-width per layer"] svg').waitFor();
+    await page.locator('figure[aria-label="Latency distribution"] svg').waitFor();
     await shot(page, '5-compare');
   });
 
