@@ -8,6 +8,7 @@ import { BitbenchError } from '../../api/errors.js';
 import { CalibrationMethod, type QuantConfig, formatBitPair } from '../../api/quant.js';
 import { openDataset } from '../../engine/data/open.js';
 import type { Preprocess } from '../../engine/data/preprocess.js';
+import type { ExportFormatOptions } from '../../engine/export/format.js';
 import { QuantSimulator, configFromBits, configFromFile, type WeightMethod } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
 import { addPreprocessOptions, preprocessFromOptions, type PreprocessFlags } from '../dataOptions.js';
@@ -44,6 +45,38 @@ export function addDataOptions(cmd: Command): Command {
     .option('--threads <n>', 'onnxruntime threads', positiveInt, 2);
 }
 
+export interface FormatFlags {
+  opset?: number;
+  w4Storage?: 'int4' | 'int8';
+  float?: 'fp32' | 'fp16';
+}
+
+/**
+ * Adds the storage-format options shared by evaluate and export: evaluate simulates exactly the
+ * graph export writes with the same flags.
+ */
+export function addFormatOptions(cmd: Command): Command {
+  return cmd
+    .option('--opset <n>', 'upgrade the model to this opset first (17..21; 21 enables INT4 weights)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('an opset number, for example 21.');
+      return n;
+    })
+    .option('--w4-storage <type>', 'MatMul/Gemm weights of <= 4 bits: int4 (needs opset 21; the default there) or int8', (v) => {
+      if (v !== 'int4' && v !== 'int8') throw new InvalidArgumentError('int4 or int8.');
+      return v;
+    })
+    .option('--float <precision>', 'layers left in float: fp32 (default) or fp16 (FLOAT16 weights, fp16-rounded inputs)', (v) => {
+      if (v !== 'fp32' && v !== 'fp16') throw new InvalidArgumentError('fp32 or fp16.');
+      return v;
+    });
+}
+
+/** The simulator's format options from the shared flags. */
+export function formatFrom(opts: FormatFlags): ExportFormatOptions {
+  return { opset: opts.opset, lowBitWeights: opts.w4Storage, float: opts.float };
+}
+
 /** The declared preprocessing from the options (the shared flags of cli/dataOptions.ts). */
 export function preprocessFrom(opts: DataOptions): Preprocess {
   return preprocessFromOptions(opts);
@@ -64,7 +97,7 @@ function describe(config: QuantConfig): string {
 }
 
 export function registerEvaluateCommand(program: Command, ctx: CliContext): void {
-  addDataOptions(
+  addFormatOptions(addDataOptions(
     program
       .command('evaluate')
       .description('simulate a bit-width configuration and measure output SQNR and top-1 accuracy')
@@ -75,11 +108,11 @@ export function registerEvaluateCommand(program: Command, ctx: CliContext): void
       .option('--limit <n>', 'evaluate the first N samples', positiveInt)
       .option('--taps', 'also report SQNR at every quantizable layer output')
       .option('--require-labels', 'fail with LABELS_MISSING when the data has no labels'),
-  ).action(async (modelPath: string, opts: DataOptions & { data: string; bits?: string; config?: string; limit?: number; taps?: boolean; requireLabels?: boolean }) => {
+  )).action(async (modelPath: string, opts: DataOptions & FormatFlags & { data: string; bits?: string; config?: string; limit?: number; taps?: boolean; requireLabels?: boolean }) => {
     const preprocess = preprocessFrom(opts);
     const data = await openDataset(opts.data, preprocess);
     const calibration = opts.calib ? await openDataset(opts.calib, preprocess) : data;
-    const sim = await QuantSimulator.create(modelPath, { calibration, calibrationMethod: opts.calibration, calibrationLimit: opts.calibLimit, weightMethod: opts.weights, threads: opts.threads });
+    const sim = await QuantSimulator.create(modelPath, { calibration, calibrationMethod: opts.calibration, calibrationLimit: opts.calibLimit, weightMethod: opts.weights, threads: opts.threads, format: formatFrom(opts) });
     try {
       const config = configFromOptions(sim, opts);
       if (opts.calibration) config.calibration = opts.calibration;

@@ -21,7 +21,8 @@ import { type QuantizedWeight, type WeightMethod, quantizeWeight } from '../quan
 import { throwIfAborted } from '../runtime/abort.js';
 import { createSession, runFloat } from '../runtime/session.js';
 import { SqnrAccumulator, countCorrect } from '../evaluate/metrics.js';
-import type { ExportManifest } from '../export/manifest.js';
+import { type ExportFormat, type ExportFormatOptions, type FormattedModel, applyExportFormat, resolveExportFormat } from '../export/format.js';
+import { type ExportManifest, describeFormat } from '../export/manifest.js';
 import { buildQdqModel, type QdqBuildResult } from './qdqGraph.js';
 import type { QuantPlan } from './plan.js';
 import { SessionCache } from './sessionCache.js';
@@ -49,6 +50,11 @@ export interface SimulatorOptions {
   /** Samples per onnxruntime run; default 250. */
   batchSize?: number;
   signal?: AbortSignal;
+  /**
+   * Storage formats (opset upgrade, INT4 weights, FP16 float layers) of the graph every evaluation
+   * runs and exportQdq writes; default: the model's opset, INT4 from opset 21, FP32.
+   */
+  format?: ExportFormatOptions;
 }
 
 export interface EvaluateOptions {
@@ -87,13 +93,16 @@ export class QuantSimulator {
     private readonly loaded: LoadedModel,
     private readonly stats: Map<string, ActivationStats>,
     private readonly fp32: ort.InferenceSession,
-    private readonly options: Required<Omit<SimulatorOptions, 'calibration' | 'signal'>>,
+    private readonly options: Required<Omit<SimulatorOptions, 'calibration' | 'signal' | 'format'>>,
+    /** The storage format every built graph gets (export/format.ts). */
+    readonly format: ExportFormat,
   ) {}
 
   /** Loads a model and calibrates its activation statistics on `options.calibration`. */
   static async create(modelPath: string, options: SimulatorOptions): Promise<QuantSimulator> {
     const loaded = await loadModel(modelPath, { sampleDims: options.calibration.sampleDims });
     checkDataShape(loaded, options.calibration);
+    const format = resolveExportFormat(loaded.model, options.format);
     const resolved = {
       calibrationMethod: options.calibrationMethod ?? 'percentile',
       calibrationLimit: options.calibrationLimit ?? 512,
@@ -107,7 +116,7 @@ export class QuantSimulator {
       signal: options.signal,
     });
     const fp32 = await createSession(loaded.model, { threads: resolved.threads });
-    return new QuantSimulator(loaded, stats, fp32, resolved);
+    return new QuantSimulator(loaded, stats, fp32, resolved, format);
   }
 
   get info(): ModelInfo {
@@ -130,7 +139,9 @@ export class QuantSimulator {
     const count = Math.min(options.limit ?? data.size, data.size - start);
     if (data.size === 0 || count <= 0) throw new BitbenchError('INVALID_DATASET', `The dataset "${data.name}" has no samples to evaluate (size ${data.size}, start ${start}).`, 'Choose a non-empty dataset and a start inside it.');
     const quantized = Object.values(parsed.groups).some((p) => p.w !== null || p.a !== null);
-    if (!quantized && !options.taps) {
+    // An all-float configuration is the FP32 model itself unless the format rewrites float layers or the opset.
+    const formatIsIdentity = this.format.float === 'fp32' && this.format.opset === this.format.sourceOpset;
+    if (!quantized && !options.taps && formatIsIdentity) {
       const t0 = performance.now();
       const { correct } = await this.computeReference(data, start, count, options.signal, true);
       return { sqnrDb: Infinity, accuracy: data.hasLabels ? correct / count : null, samples: count, seconds: (performance.now() - t0) / 1000 };
@@ -301,25 +312,27 @@ export class QuantSimulator {
     const opCounts: Record<string, number> = {};
     for (const n of built.model.graph.nodes) opCounts[n.opType] = (opCounts[n.opType] ?? 0) + 1;
     const storage = new Set<string>();
-    const typeNames: Record<number, string> = { 1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 6: 'int32' };
+    const typeNames: Record<number, string> = { 1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 6: 'int32', 10: 'float16', 22: 'int4' };
     for (const t of built.model.graph.initializers.values()) if (typeNames[t.dataType]) storage.add(typeNames[t.dataType]);
     const notes: string[] = [];
     const lowBits = Object.values(parsed.groups).some((p) => (p.w !== null && p.w < 8) || (p.a !== null && p.a < 8));
-    if (lowBits) notes.push('Bit-widths below 8 are stored in INT8/UINT8 with only their levels used (activations restricted by a Min on the integer tensor).');
-    const int4MatMul = this.loaded.placement.layers.some((l) => l.node.opType === 'MatMul' && l.weightInput >= 0 && (parsed.groups[this.loaded.placement.groupOfLayer.get(l.node.name)!]?.w ?? 99) <= 4);
-    if (int4MatMul) notes.push(`MatMul weights of 4 bits or fewer are stored as INT8 with only their levels used: INT4 DequantizeLinear needs opset 21 (this model has opset ${this.loaded.info.opset}); Bitbench does not convert opsets upward beyond 9 -> 10.`);
+    if (lowBits) notes.push(`Bit-widths below 8 are stored in ${Object.values(built.weightStorage).includes('int4') ? 'INT8/UINT8 (MatMul/Gemm weights INT4)' : 'INT8/UINT8'} with only their levels used (activations restricted by a Min on the integer tensor).`);
+    notes.push(...describeFormat(this.format, Object.values(built.formats), Object.values(built.weightStorage)));
     if (Object.values(parsed.groups).some((p) => (p.a ?? 0) > 8)) notes.push('Activations wider than 8 bits are written as float fake-quantization (Div, rounding by adding and subtracting 1.5*2^23, Clip, Mul), exactly the 16-bit grid: onnxruntime rewrites UINT16 QuantizeLinear/DequantizeLinear pairs during graph optimization and changes their numbers (measured), so that form would not match the simulation.');
     if (Object.values(parsed.groups).some((p) => (p.w ?? 0) > 8 || (p.w !== null && p.a !== null && p.a > 8))) notes.push('Weights of layers that do not run on 8-bit kernels are stored as float32 constants holding exactly their quantized values.');
     const manifest: ExportManifest = {
       model: this.loaded.info.name,
       modelSha256: this.loaded.sha256,
       file: outPath,
-      opset: this.loaded.info.opset,
+      opset: this.format.opset,
+      sourceOpset: this.format.sourceOpset,
+      lowBitWeights: this.format.lowBitWeights,
+      float: this.format.float,
       config: parsed,
       layers: this.loaded.placement.layers.map((l) => {
         const group = this.loaded.placement.groupOfLayer.get(l.node.name)!;
         const pair = parsed.groups[group];
-        return { name: l.node.name, op: l.node.opType, group, weightBits: l.weightInput >= 0 ? (pair?.w ?? null) : null, activationBits: pair?.a ?? null, format: built.layerFormats[l.node.name] };
+        return { name: l.node.name, op: l.node.opType, group, weightBits: l.weightInput >= 0 ? (pair?.w ?? null) : null, activationBits: pair?.a ?? null, format: built.formats[l.node.name], weightStorage: built.weightStorage[l.node.name] };
       }),
       opCounts,
       storage: [...storage].sort(),
@@ -374,8 +387,9 @@ export class QuantSimulator {
     return r;
   }
 
-  private build(config: QuantConfig, wideActivations: 'qdq16' | 'fakequant' = 'fakequant'): QdqBuildResult {
-    return buildQdqModel(this.loaded.model, this.loaded.placement.layers, this.plan(config), { wideActivations });
+  private build(config: QuantConfig, wideActivations: 'qdq16' | 'fakequant' = 'fakequant'): FormattedModel {
+    const plan = this.plan(config);
+    return applyExportFormat(buildQdqModel(this.loaded.model, this.loaded.placement.layers, plan, { wideActivations }), this.loaded.placement.layers, plan, this.format);
   }
 
   private sessionKey(config: QuantConfig): string {
