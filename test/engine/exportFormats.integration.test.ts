@@ -108,6 +108,21 @@ describe('ViT W4A8 exported at opset 21 with INT4 MatMul/Gemm weights', () => {
   });
 });
 
+describe('opset 21 with INT8 storage', () => {
+  it('computes exactly what opset 17 computes (the upgrade alone changes no number)', async () => {
+    const sim = await QuantSimulator.create(VIT, { calibration: train, calibrationLimit: 512, format: { opset: 21, lowBitWeights: 'int8' } });
+    try {
+      const config = uniformConfig(sim.info, { w: 4, a: 8 });
+      const upgraded = await sim.evaluate(config, test, { limit: 2000 });
+      const original = await sim17.evaluate(config, test, { limit: 2000 });
+      expect(upgraded.sqnrDb).toBe(original.sqnrDb);
+      expect(upgraded.accuracy).toBe(original.accuracy);
+    } finally {
+      await sim.dispose();
+    }
+  });
+});
+
 describe('FP16 float layers', () => {
   let sim16: QuantSimulator;
   beforeAll(async () => {
@@ -116,10 +131,10 @@ describe('FP16 float layers', () => {
   afterAll(async () => sim16?.dispose());
 
   it('stores the float layers in FLOAT16, shrinks the file and runs at the simulated accuracy, near FP32', async () => {
-    // the first half of the groups stays in float, the rest W8A8
-    const w8a8 = uniformConfig(sim16.info, { w: 8, a: 8 });
-    const half = Math.floor(sim16.info.groups.length / 2);
-    const config: QuantConfig = { groups: Object.fromEntries(sim16.info.groups.slice(half).map((g) => [g.id, w8a8.groups[g.id]])) };
+    // the first half of the groups stays in float (the first with 8-bit activations), the rest W8A8
+    const groups = sim16.info.groups;
+    const half = Math.floor(groups.length / 2);
+    const config: QuantConfig = { groups: { [groups[0].id]: { w: null, a: 8 }, ...Object.fromEntries(groups.slice(half).map((g) => [g.id, { w: 8, a: 8 }])) } };
     const fp32Path = join(out, 'vit_mixed_fp32.onnx');
     const fp16Path = join(out, 'vit_mixed_fp16.onnx');
     const m32 = await sim17.exportQdq(config, fp32Path);
@@ -129,7 +144,10 @@ describe('FP16 float layers', () => {
     expect(floatLayers.length).toBeGreaterThan(5);
     expect(floatLayers.every((l) => l.format === 'fp16')).toBe(true);
     expect(m32.layers.filter((l) => l.weightBits === null && l.activationBits === null).every((l) => l.format === 'fp32')).toBe(true);
-    const weighted = floatLayers.filter((l) => l.weightStorage !== null);
+    const floatWeightsIntActivations = m16.layers.filter((l) => l.group === groups[0].id && l.weightBits === null);
+    expect(floatWeightsIntActivations.length).toBeGreaterThan(0);
+    expect(floatWeightsIntActivations.every((l) => l.format === 'fp16-weights/int-activations' && l.weightStorage === 'float16')).toBe(true);
+    const weighted = [...floatLayers, ...floatWeightsIntActivations].filter((l) => l.weightStorage !== null);
     expect(weighted.every((l) => l.weightStorage === 'float16')).toBe(true);
 
     const file = decodeModel(readFileSync(fp16Path), null);

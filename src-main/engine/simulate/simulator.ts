@@ -22,7 +22,7 @@ import { throwIfAborted } from '../runtime/abort.js';
 import { createSession, runFloat } from '../runtime/session.js';
 import { SqnrAccumulator, countCorrect } from '../evaluate/metrics.js';
 import { type ExportFormat, type ExportFormatOptions, type FormattedModel, applyExportFormat, resolveExportFormat } from '../export/format.js';
-import { type ExportManifest, describeFormat } from '../export/manifest.js';
+import { type ExportManifest, type ExportedLayer, describeFormat } from '../export/manifest.js';
 import { buildQdqModel, type QdqBuildResult } from './qdqGraph.js';
 import type { QuantPlan } from './plan.js';
 import { SessionCache } from './sessionCache.js';
@@ -317,9 +317,14 @@ export class QuantSimulator {
     const notes: string[] = [];
     const lowBits = Object.values(parsed.groups).some((p) => (p.w !== null && p.w < 8) || (p.a !== null && p.a < 8));
     if (lowBits) notes.push(`Bit-widths below 8 are stored in ${Object.values(built.weightStorage).includes('int4') ? 'INT8/UINT8 (MatMul/Gemm weights INT4)' : 'INT8/UINT8'} with only their levels used (activations restricted by a Min on the integer tensor).`);
-    notes.push(...describeFormat(this.format, Object.values(built.formats), Object.values(built.weightStorage)));
     if (Object.values(parsed.groups).some((p) => (p.a ?? 0) > 8)) notes.push('Activations wider than 8 bits are written as float fake-quantization (Div, rounding by adding and subtracting 1.5*2^23, Clip, Mul), exactly the 16-bit grid: onnxruntime rewrites UINT16 QuantizeLinear/DequantizeLinear pairs during graph optimization and changes their numbers (measured), so that form would not match the simulation.');
     if (Object.values(parsed.groups).some((p) => (p.w ?? 0) > 8 || (p.w !== null && p.a !== null && p.a > 8))) notes.push('Weights of layers that do not run on 8-bit kernels are stored as float32 constants holding exactly their quantized values.');
+    const layers = this.loaded.placement.layers.map((l): ExportedLayer => {
+      const group = this.loaded.placement.groupOfLayer.get(l.node.name)!;
+      const pair = parsed.groups[group];
+      return { name: l.node.name, op: l.node.opType, group, weightBits: l.weightInput >= 0 ? (pair?.w ?? null) : null, activationBits: pair?.a ?? null, format: built.formats[l.node.name], weightStorage: built.weightStorage[l.node.name] };
+    });
+    notes.push(...describeFormat(this.format, layers));
     const manifest: ExportManifest = {
       model: this.loaded.info.name,
       modelSha256: this.loaded.sha256,
@@ -329,11 +334,7 @@ export class QuantSimulator {
       lowBitWeights: this.format.lowBitWeights,
       float: this.format.float,
       config: parsed,
-      layers: this.loaded.placement.layers.map((l) => {
-        const group = this.loaded.placement.groupOfLayer.get(l.node.name)!;
-        const pair = parsed.groups[group];
-        return { name: l.node.name, op: l.node.opType, group, weightBits: l.weightInput >= 0 ? (pair?.w ?? null) : null, activationBits: pair?.a ?? null, format: built.formats[l.node.name], weightStorage: built.weightStorage[l.node.name] };
-      }),
+      layers,
       opCounts,
       storage: [...storage].sort(),
       notes,
