@@ -6,9 +6,10 @@
  *     onnxruntime gives the simulated accuracy within 0.1%;
  *   - FP16 float layers on a configuration that leaves half the groups in float: FLOAT16 weights,
  *     a smaller file, the simulated accuracy within 0.1% in plain onnxruntime, near the FP32 export;
+ *   - the upgrade alone changes no number; a model already at opset 21 gets INT4 by default;
  *   - asking for INT4 at opset 17 without --opset fails with what to do.
  */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -19,7 +20,9 @@ import type { Dataset } from '../../src-main/engine/data/dataset.js';
 import { unpackInt4 } from '../../src-main/engine/export/int4.js';
 import { QuantSimulator, uniformConfig } from '../../src-main/engine/index.js';
 import { countCorrect } from '../../src-main/engine/evaluate/metrics.js';
+import { upgradeOpset } from '../../src-main/engine/graph/upgradeOpset.js';
 import { decodeModel } from '../../src-main/engine/onnx/decode.js';
+import { encodeModel } from '../../src-main/engine/onnx/encode.js';
 import { type Model, elementCount } from '../../src-main/engine/onnx/ir.js';
 import { DataType } from '../../src-main/engine/onnx/schema.js';
 import { FMNIST_DIR, fmnist, modelPath } from './fixtures.js';
@@ -123,6 +126,22 @@ describe('opset 21 with INT8 storage', () => {
   });
 });
 
+describe('a model already at opset 21', () => {
+  it('gets INT4 weights by default', async () => {
+    const path = join(out, 'vit_opset21_float.onnx');
+    writeFileSync(path, encodeModel(upgradeOpset(sim17.model, 21)));
+    const sim = await QuantSimulator.create(path, { calibration: train, calibrationLimit: 64 });
+    try {
+      expect(sim.format).toEqual({ sourceOpset: 21, opset: 21, lowBitWeights: 'int4', float: 'fp32' });
+      const manifest = await sim.exportQdq(uniformConfig(sim.info, { w: 4, a: 8 }), join(out, 'vit_opset21_w4a8.onnx'));
+      expect(manifest.layers.filter((l) => l.weightStorage === 'int4')).toHaveLength(17);
+      expect(manifest.notes.join(' ')).not.toContain('upgraded');
+    } finally {
+      await sim.dispose();
+    }
+  });
+});
+
 describe('FP16 float layers', () => {
   let sim16: QuantSimulator;
   beforeAll(async () => {
@@ -164,6 +183,12 @@ describe('FP16 float layers', () => {
     expect(halves.length).toBeGreaterThanOrEqual(weighted.length);
     // each float layer's activation inputs are rounded through fp16 (one Cast pair per tensor)
     expect(file.graph.nodes.filter((n) => n.opType === 'Cast' && n.name.endsWith('_CastToFp16')).length).toBeGreaterThanOrEqual(floatLayers.length / 2);
+    // onnxruntime keeps the rounding pairs (it would compute unrounded inputs otherwise)
+    const optimizedPath = join(out, 'vit_mixed_fp16.optimized.onnx');
+    await (await ort.InferenceSession.create(fp16Path, { intraOpNumThreads: 2, optimizedModelFilePath: optimizedPath })).release();
+    const roundings = file.graph.nodes.filter((n) => n.name.endsWith('_CastToFp16')).map((n) => n.outputs[0]);
+    const optimized = decodeModel(readFileSync(optimizedPath), null);
+    for (const r of roundings) expect(optimized.graph.nodes.some((n) => n.opType === 'Cast' && n.inputs[0] === r)).toBe(true);
     const fp32Bytes = statSync(fp32Path).size;
     const fp16Bytes = statSync(fp16Path).size;
     console.log(`ViT mixed: FP32 float layers ${fp32Bytes} B, FP16 ${fp16Bytes} B (${(fp16Bytes / fp32Bytes).toFixed(3)}x)`);

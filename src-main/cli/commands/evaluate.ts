@@ -8,7 +8,7 @@ import { BitbenchError } from '../../api/errors.js';
 import { CalibrationMethod, type QuantConfig, formatBitPair } from '../../api/quant.js';
 import { openDataset } from '../../engine/data/open.js';
 import type { Preprocess } from '../../engine/data/preprocess.js';
-import type { ExportFormatOptions } from '../../engine/export/format.js';
+import type { ExportFormat, ExportFormatOptions } from '../../engine/export/format.js';
 import { QuantSimulator, configFromBits, configFromFile, type WeightMethod } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
 import { addPreprocessOptions, preprocessFromOptions, type PreprocessFlags } from '../dataOptions.js';
@@ -90,6 +90,11 @@ export function configFromOptions(sim: QuantSimulator, opts: { bits?: string; co
   return opts.bits !== undefined ? configFromBits(sim.info, opts.bits) : configFromFile(opts.config!);
 }
 
+/** True when the simulated graph is not the plain one (the evaluation then says which format it simulated). */
+function formatChanged(format: ExportFormat): boolean {
+  return format.opset !== format.sourceOpset || format.lowBitWeights === 'int4' || format.float !== 'fp32';
+}
+
 function describe(config: QuantConfig): string {
   const counts = new Map<string, number>();
   for (const pair of Object.values(config.groups)) counts.set(formatBitPair(pair), (counts.get(formatBitPair(pair)) ?? 0) + 1);
@@ -122,12 +127,14 @@ export function registerEvaluateCommand(program: Command, ctx: CliContext): void
         sqnrDb: Number.isFinite(result.sqnrDb) ? result.sqnrDb : null,
         samples: result.samples,
         config,
+        format: sim.format,
         seconds: result.seconds,
         ...(result.layerSqnrDb ? { layerSqnrDb: result.layerSqnrDb } : {}),
       };
       ctx.print(json, () =>
         [
           `${sim.info.name}: ${describe(config)} on ${result.samples} samples of ${data.name}`,
+          ...(formatChanged(sim.format) ? [`format:   opset ${sim.format.opset}${sim.format.opset !== sim.format.sourceOpset ? ` (upgraded from ${sim.format.sourceOpset})` : ''}, weights <= 4 bits ${sim.format.lowBitWeights}, float layers ${sim.format.float}`] : []),
           `accuracy: ${result.accuracy === null ? 'n/a (no labels)' : (100 * result.accuracy).toFixed(2) + '%'}`,
           `SQNR:     ${Number.isFinite(result.sqnrDb) ? result.sqnrDb.toFixed(2) + ' dB' : 'exact (FP32)'}`,
           `time:     ${result.seconds.toFixed(2)} s`,
