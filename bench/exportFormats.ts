@@ -5,7 +5,7 @@
  * (baseline, variant, baseline, ...) so that load from other processes hits both alike; only ratios
  * are printed as results.
  *
- *   npm run bench:formats [-- --samples 10000 --threads 2]
+ *   npm run bench:formats [-- --samples 10000 --repeats 3 --threads 2]
  */
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +18,9 @@ import type { ExportFormatOptions } from '../src-main/engine/export/format.js';
 import { countCorrect } from '../src-main/engine/evaluate/metrics.js';
 import { QuantSimulator, uniformConfig } from '../src-main/engine/index.js';
 
-const { values } = parseArgs({ options: { samples: { type: 'string', default: '10000' }, threads: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { samples: { type: 'string', default: '10000' }, repeats: { type: 'string', default: '3' }, threads: { type: 'string', default: '2' } } });
 const samples = Number(values.samples);
+const repeats = Number(values.repeats);
 const threads = Number(values.threads);
 const pre = { mean: [0.286], std: [0.353] };
 const test = await openDataset('fmnist:/usr/share/datasets/fashion-mnist:test', pre);
@@ -47,25 +48,33 @@ async function exportVariant(label: string, format: ExportFormatOptions, configO
   }
 }
 
-/** Accuracy of both files in plain onnxruntime and their latency ratio, interleaved batch by batch. */
+/**
+ * Accuracy of both files in plain onnxruntime (first pass) and their latency ratio over `repeats`
+ * passes, interleaved batch by batch, after one warm-up batch each.
+ */
 async function sideBySide(base: Variant, variant: Variant): Promise<void> {
   const sessions = await Promise.all([base, variant].map((v) => ort.InferenceSession.create(v.path, { intraOpNumThreads: threads })));
   const seconds = [0, 0];
   const correct = [0, 0];
-  for await (const batch of test.batches({ batchSize: 500, count: samples })) {
-    const input = new ort.Tensor('float32', batch.input, batch.dims);
-    for (const i of [0, 1]) {
-      const t0 = performance.now();
-      const out = await sessions[i].run({ input });
-      seconds[i] += (performance.now() - t0) / 1000;
-      correct[i] += countCorrect(out.logits.data as Float32Array, batch.labels!);
+  let warm = false;
+  for (let pass = 0; pass < repeats; pass++) {
+    for await (const batch of test.batches({ batchSize: 500, count: samples })) {
+      const input = new ort.Tensor('float32', batch.input, batch.dims);
+      if (!warm) for (const s of sessions) await s.run({ input });
+      warm = true;
+      for (const i of [0, 1]) {
+        const t0 = performance.now();
+        const out = await sessions[i].run({ input });
+        seconds[i] += (performance.now() - t0) / 1000;
+        if (pass === 0) correct[i] += countCorrect(out.logits.data as Float32Array, batch.labels!);
+      }
     }
   }
   for (const s of sessions) await s.release();
   for (const [i, v] of [base, variant].entries()) {
     console.log(`  ${v.label.padEnd(26)} ${String(v.bytes).padStart(8)} B  simulated ${(100 * v.simulated).toFixed(2)}%  plain onnxruntime ${(100 * correct[i] / samples).toFixed(2)}%`);
   }
-  console.log(`  ${variant.label} / ${base.label}: file size ${(variant.bytes / base.bytes).toFixed(3)}x, onnxruntime time ${(seconds[1] / seconds[0]).toFixed(2)}x (${samples} images, ${threads} threads)`);
+  console.log(`  ${variant.label} / ${base.label}: file size ${(variant.bytes / base.bytes).toFixed(3)}x, onnxruntime time ${(seconds[1] / seconds[0]).toFixed(2)}x (${repeats} x ${samples} images, ${threads} threads)`);
 }
 
 const w4a8 = (sim: QuantSimulator): QuantConfig => uniformConfig(sim.info, { w: 4, a: 8 });
