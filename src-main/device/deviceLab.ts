@@ -32,6 +32,12 @@ export interface AddDeviceInput {
   workDir?: string;
 }
 
+/** The built-in device answers to its name in any case, and to "local". */
+function localName(name: string): string {
+  const n = name.trim().toLowerCase();
+  return n === LOCAL_DEVICE_NAME || n === 'local' ? LOCAL_DEVICE_NAME : name;
+}
+
 export class DeviceLab {
   readonly registry: DeviceRegistry;
   readonly secrets: SecretStore;
@@ -74,7 +80,7 @@ export class DeviceLab {
 
   /** The device called `name` (default: this computer). */
   async device(name: string = LOCAL_DEVICE_NAME): Promise<MeasurableDevice> {
-    if (name === LOCAL_DEVICE_NAME) return this.local;
+    if (localName(name) === LOCAL_DEVICE_NAME) return this.local;
     const record = await this.registry.get(name);
     if (!record) throw new BitbenchError('NOT_FOUND', `There is no device named "${name}".`, 'List devices with `bitbench device list`, or add it with `bitbench device add`.');
     return new SshDevice(record, this.pool);
@@ -82,6 +88,7 @@ export class DeviceLab {
 
   /** Probes a device (in its queue) and keeps the result. */
   async probe(name: string = LOCAL_DEVICE_NAME): Promise<ProbeResult> {
+    name = localName(name);
     const device = await this.device(name);
     return this.queue.run(device.name, async () => {
       const probe = await device.probe();
@@ -92,6 +99,7 @@ export class DeviceLab {
 
   /** Measures a model on a device (in its queue), probing first when no probe is kept. */
   async measure(name: string, modelPath: string, options: MeasureOptions = {}): Promise<MeasureResult> {
+    name = localName(name);
     const device = await this.device(name);
     return this.queue.run(device.name, async () => {
       let probe = options.probe ?? (name === LOCAL_DEVICE_NAME ? undefined : await this.registry.getProbe(name));

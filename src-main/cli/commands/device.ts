@@ -14,7 +14,7 @@ import { inspectModel } from '../../engine/index.js';
 import { openDataset } from '../../engine/data/open.js';
 import { QuantSimulator } from '../../engine/index.js';
 import type { CliContext } from '../context.js';
-import { addDataOptions, configFromOptions, preprocessFrom, type DataOptions } from './evaluate.js';
+import { addDataOptions, addFormatOptions, configFromOptions, formatFrom, preprocessFrom, type DataOptions, type FormatFlags } from './evaluate.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -23,17 +23,17 @@ import { createHash } from 'node:crypto';
  * `device measure --config/--bits`: exports the configuration as the deployable QDQ model (the same
  * numerics as simulated) into the home folder's artifacts, and returns its path for measuring.
  */
-async function exportForMeasurement(ctx: CliContext, modelPath: string, opts: DataOptions & { config?: string; bits?: string }): Promise<string> {
+async function exportForMeasurement(ctx: CliContext, modelPath: string, opts: DataOptions & FormatFlags & { config?: string; bits?: string }): Promise<string> {
   if (!opts.calib) {
     throw new BitbenchError('INVALID_DATASET', 'Measuring a configuration exports it first, and the export needs calibration data for the activation ranges.', 'Pass --calib SPEC (e.g. fmnist:/usr/share/datasets/fashion-mnist:train) with the model\'s preprocessing (--mean, --std ...).');
   }
   const calibration = await openDataset(opts.calib, preprocessFrom(opts));
-  const sim = await QuantSimulator.create(modelPath, { calibration, calibrationMethod: opts.calibration, calibrationLimit: opts.calibLimit, weightMethod: opts.weights, threads: opts.threads });
+  const sim = await QuantSimulator.create(modelPath, { calibration, calibrationMethod: opts.calibration, calibrationLimit: opts.calibLimit, weightMethod: opts.weights, threads: opts.threads, format: formatFrom(opts) });
   try {
     const config = configFromOptions(sim, opts);
     const dir = join(ctx.getBackend().home.artifacts, 'exports');
     mkdirSync(dir, { recursive: true });
-    const out = join(dir, `${createHash('sha256').update(JSON.stringify([sim.info.sha256, config, opts.calib, opts.calibration ?? null])).digest('hex').slice(0, 16)}.onnx`);
+    const out = join(dir, `${createHash('sha256').update(JSON.stringify([sim.info.sha256, config, opts.calib, opts.calibration ?? null, sim.format])).digest('hex').slice(0, 16)}.onnx`);
     await sim.exportQdq(config, out);
     return out;
   } finally {
@@ -130,7 +130,7 @@ export function registerDeviceCommand(program: Command, ctx: CliContext): void {
       ctx.print(probe, () => describeProbe(target, probe));
     });
 
-  addDataOptions(device
+  addFormatOptions(addDataOptions(device
     .command('measure <name> <model>')
     .description('measure a model\'s latency on a device with the Node runner (onnxruntime-node)')
     .option('--runs <n>', 'timed runs', positiveInt, 50)
@@ -139,8 +139,8 @@ export function registerDeviceCommand(program: Command, ctx: CliContext): void {
     .option('--profile', 'also collect per-layer times (a profiled pass after the timed runs)')
     .option('--latency-table <file>', 'write the per-layer latency table for `search --cost latency` (implies --profile)')
     .option('--config <file>', 'a bit-width configuration of MODEL to measure: exported as QDQ first (needs --calib)')
-    .option('--bits <pair>', 'measure MODEL with one bit pair for every group (W8A8, W4A8, ...): exported as QDQ first (needs --calib)'))
-    .action(async (name: string, model: string, opts: DataOptions & { runs: number; warmup: number; durationMs?: number; profile?: boolean; latencyTable?: string; config?: string; bits?: string }) => {
+    .option('--bits <pair>', 'measure MODEL with one bit pair for every group (W8A8, W4A8, ...): exported as QDQ first (needs --calib)')))
+    .action(async (name: string, model: string, opts: DataOptions & FormatFlags & { runs: number; warmup: number; durationMs?: number; profile?: boolean; latencyTable?: string; config?: string; bits?: string }) => {
       let modelPath = resolve(model);
       if (opts.config !== undefined || opts.bits !== undefined) modelPath = await exportForMeasurement(ctx, modelPath, opts);
       const result = await withLab(ctx, (lab) =>
