@@ -62,7 +62,7 @@ export function quadraticError(diff: Float64Array, groups: number, rows: number,
 }
 
 /** Grouped levels (from the weight's layout) times scales, minus the weight. */
-function groupedDifference(w: GroupedWeight, levels: Int32Array, weightDims: number[], layout: WeightLayout): Float64Array {
+export function groupedDifference(w: GroupedWeight, levels: Int32Array, weightDims: number[], layout: WeightLayout): Float64Array {
   const diff = new Float64Array(w.values.length);
   const { rows, cols, groups } = w;
   const outChannels = groups * rows;
