@@ -91,17 +91,39 @@ export async function gptqRound(weight: Float32Array, weightDims: number[], gram
   for (let g = 0; g < groups; g++) {
     throwIfAborted(options.signal);
     const { order, m } = factorised(gram, g, damp, actOrder);
-    const err = new Float64Array(cols);
-    for (let r = 0; r < rows; r++) {
-      const o = g * rows + r;
-      const s = w.scales[o];
+    // Rows are independent given M: four at a time share each load of M's row i.
+    const errs = [0, 1, 2, 3].map(() => new Float64Array(cols));
+    const carries = new Float64Array(4);
+    for (let r0 = 0; r0 < rows; r0 += 4) {
+      const count = Math.min(4, rows - r0);
       for (let i = 0; i < cols; i++) {
         const mi = i * cols;
-        const carry = dotPrefix(m, mi, err, i);
-        const target = w.values[o * cols + order[i]] + carry / m[mi + i];
-        const q = s > 0 ? Math.min(qmax, Math.max(qmin, roundHalfEven(target / s))) : 0;
-        levels[o * cols + order[i]] = q;
-        err[i] = w.values[o * cols + order[i]] - q * s;
+        if (count === 4) {
+          const [e0, e1, e2, e3] = errs;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          for (let j = 0; j < i; j++) {
+            const v = m[mi + j];
+            s0 += v * e0[j];
+            s1 += v * e1[j];
+            s2 += v * e2[j];
+            s3 += v * e3[j];
+          }
+          carries[0] = s0;
+          carries[1] = s1;
+          carries[2] = s2;
+          carries[3] = s3;
+        } else {
+          for (let c = 0; c < count; c++) carries[c] = dotPrefix(m, mi, errs[c], i);
+        }
+        for (let c = 0; c < count; c++) {
+          const o = g * rows + r0 + c;
+          const s = w.scales[o];
+          const value = w.values[o * cols + order[i]];
+          const target = value + carries[c] / m[mi + i];
+          const q = s > 0 ? Math.min(qmax, Math.max(qmin, roundHalfEven(target / s))) : 0;
+          levels[o * cols + order[i]] = q;
+          errs[c][i] = value - q * s;
+        }
       }
     }
     // Yield between groups so a long depthwise layer does not block the event loop.
