@@ -48,15 +48,21 @@ interface Factorisation {
 
 // Factorisations by Gram matrices: every bit-width of a layer rounds against the same M, so it is
 // computed once per layer (the Cholesky was 60-70% of GPTQ's math on ResNet-20). Keyed weakly on
-// the GramMatrices object (never modified once collected), so it lives as long as the statistics.
-const factorisations = new WeakMap<GramMatrices, Map<string, Factorisation>>();
+// the GramMatrices object (never modified once collected), so it lives as long as the statistics;
+// then by settings, one entry per group.
+const factorisations = new WeakMap<GramMatrices, Map<string, Factorisation[]>>();
 
-function factorised(gram: GramMatrices, g: number, damp: number, actOrder: boolean): Factorisation {
-  let byKey = factorisations.get(gram);
-  if (!byKey) factorisations.set(gram, (byKey = new Map()));
-  const key = `${g}|${damp}|${actOrder}`;
-  const cached = byKey.get(key);
-  if (cached) return cached;
+/** The factorisations of every group of `gram` for these settings, filled in as groups are reached. */
+function factorisationsOf(gram: GramMatrices, damp: number, actOrder: boolean): Factorisation[] {
+  let bySettings = factorisations.get(gram);
+  if (!bySettings) factorisations.set(gram, (bySettings = new Map()));
+  const key = `${damp}|${actOrder}`;
+  let groups = bySettings.get(key);
+  if (!groups) bySettings.set(key, (groups = []));
+  return groups;
+}
+
+function factorise(gram: GramMatrices, g: number, damp: number, actOrder: boolean): Factorisation {
   const cols = gram.size;
   const h = gram.data.subarray(g * cols * cols, (g + 1) * cols * cols);
   const order = Array.from({ length: cols }, (_, i) => i);
@@ -70,9 +76,7 @@ function factorised(gram: GramMatrices, g: number, damp: number, actOrder: boole
     meanDiag += hp[i * cols + i] / cols;
   }
   for (let i = 0; i < cols; i++) hp[i * cols + i] += damp * meanDiag;
-  const result = { order, m: reversedCholesky(hp, cols) };
-  byKey.set(key, result);
-  return result;
+  return { order, m: reversedCholesky(hp, cols) };
 }
 
 /**
@@ -88,18 +92,19 @@ export async function gptqRound(weight: Float32Array, weightDims: number[], gram
   const levels = new Int32Array(w.values.length);
   const damp = options.dampening ?? 0.01;
   const actOrder = options.actOrder ?? true;
+  const cache = factorisationsOf(gram, damp, actOrder);
+  const errs = [0, 1, 2, 3].map(() => new Float64Array(cols));
+  const [e0, e1, e2, e3] = errs;
+  const carries = new Float64Array(4);
   for (let g = 0; g < groups; g++) {
     throwIfAborted(options.signal);
-    const { order, m } = factorised(gram, g, damp, actOrder);
+    const { order, m } = (cache[g] ??= factorise(gram, g, damp, actOrder));
     // Rows are independent given M: four at a time share each load of M's row i.
-    const errs = [0, 1, 2, 3].map(() => new Float64Array(cols));
-    const carries = new Float64Array(4);
     for (let r0 = 0; r0 < rows; r0 += 4) {
       const count = Math.min(4, rows - r0);
       for (let i = 0; i < cols; i++) {
         const mi = i * cols;
         if (count === 4) {
-          const [e0, e1, e2, e3] = errs;
           let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
           for (let j = 0; j < i; j++) {
             const v = m[mi + j];
