@@ -75,7 +75,10 @@ export function convGramBranch(g: GraphBuilder, x: string, geo: ConvGeometry, fo
   const attrs: Record<string, number | number[] | string> = { group: geo.channels, kernel_shape: geo.kernel, strides: geo.strides, dilations: geo.dilations };
   if (geo.pads) attrs.pads = geo.pads;
   else attrs.auto_pad = geo.autoPad;
-  const patches = g.op('Conv', [x, kernel], attrs);
+  // A 1x1 kernel with stride 1 and no padding sees the input itself: no gathering needed
+  // (MobileNetV2's pointwise layers; the gathering conv was a third of its Gram pass).
+  const pointwise = patch === 1 && geo.strides.every((s) => s === 1) && (geo.pads ? geo.pads.every((p) => p === 0) : true);
+  const patches = pointwise ? x : g.op('Conv', [x, kernel], attrs);
   const kg = (geo.channels / geo.groups) * patch;
   const split = g.op('Reshape', [patches, g.constInt64([0, geo.groups, kg, -1])]);
   // Vectors: samples times positions, from the [n, G, Kg, L] shape.
