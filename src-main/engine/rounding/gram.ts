@@ -86,7 +86,7 @@ export function vectorsPerSample(shape: GramShape, dims: number[]): number {
  * The faster conv branch form for a layer whose samples give `positions` vectors: one product per
  * sample once a sample has at least as many positions as the matrix has rows (its product then
  * writes no more than it reads), else one product over the whole batch. Measured on ResNet-20 and
- * MobileNetV2 layers (K=576/L=49: batch 1.4x faster; K=144/L=784 and depthwise: sample 1.2-1.8x).
+ * MobileNetV2 layers (K=576/L=49: batch 1.4x faster; K=144/L=784 and depthwise: sample 1.1-1.8x).
  */
 export function convFormFor(shape: GramShape, positions: number): ConvGramForm {
   return positions >= shape.size ? 'sample' : 'batch';

@@ -4,18 +4,19 @@
  *
  * Conv (im2col by convolution): a grouped convolution with one-hot kernels copies every input
  * patch into channels, with the layer's own strides, pads and dilations, so the patches are exactly
- * what the layer's kernel sees (zero padding included). All patches of the batch then go through
- * ONE matrix product per group:
+ * what the layer's kernel sees (zero padding included). Channel c*P + p of the patch tensor is input
+ * channel c at kernel position p, the order of the flattened weight [O, I/g, kh, kw] within a group.
+ * Then one of two products (see ConvGramForm):
  *
- *   X [n,C,H,W] -> Conv(one-hot [C*P,1,kh,kw], group=C) -> [n, C*P, L]
- *     -> Reshape [n, G, Kg, L] -> Transpose [G, Kg, n, L] -> Reshape [G, Kg, n*L] = Xs
- *     -> MatMul(Xs, Xs^T) = H [G, Kg, Kg]
+ *   X [n,C,H,W] -> Conv(one-hot [C*P,1,kh,kw], group=C) -> Reshape [n, G, Kg, L]
+ *     'batch':  -> Transpose [G, Kg, n, L] -> Reshape [G, Kg, n*L] = Xs -> Xs Xs^T = H [G, Kg, Kg]
+ *     'sample': -> per-sample products [n, G, Kg, Kg] -> ReduceSum over n
  *
- * The earlier form, one product per sample ([n, G, Kg, Kg]) summed over n, wrote n Gram matrices
- * for every batch: on ResNet-20's 576-input layers (49 positions per sample) that is 12x more
- * output than input, and the whole Gram pass took 3-4x longer (measured in layerGrams.test.ts'
- * timing note and bench/quality.ts). Channel c*P + p of the patch tensor is input channel c at
- * kernel position p, which is the order of the flattened weight [O, I/g, kh, kw] within a group.
+ * 'sample' (the only form before) writes n Gram matrices per batch: on ResNet-20's 576-input layers
+ * with 49 positions per sample, 12x more than it reads; 'batch' is one product over n*49 vectors.
+ * Splitting 'batch' into channel blocks to skip the mirrored half, or gathering patches with
+ * strided Slice + Concat instead of the conv, both measured slower here (smaller products; the
+ * slices cost more than the conv) and were dropped.
  *
  * Dense (Gemm, MatMul): X [..., K] -> Reshape [M, K] -> MatMul(X^T, X) = H [K, K]; a Gemm with
  * transA reads A [K, M] and gets MatMul(A, A^T), with no transpose in JS.
