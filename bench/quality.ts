@@ -63,11 +63,12 @@ function printSearch(reports: SearchReport[]): void {
 
 function printRounding(reports: RoundingReport[]): void {
   log(`\n== Rounding at fixed precision (validation accuracy %; ${ROUNDING.calibrationSamples} calibration images, AdaRound ${ROUNDING.iterations} steps) ==`);
-  log('model        W4A8 nearest  adaround    gptq   W3A8 nearest  adaround    gptq   GPTQ-AdaRound W4/W3   GPTQ time / AdaRound time');
+  log('Times: whole applyRounding (Gram pass + rounding + error report), in parentheses the rounding itself.');
+  log('model        W4A8 nearest  adaround    gptq   W3A8 nearest  adaround    gptq   GPTQ-AdaRound W4/W3   GPTQ time / AdaRound time   AdaRound s        GPTQ s');
   for (const r of reports) {
     const a = r.accuracy;
     const gap = (w: '4' | '3') => (a.gptq[w] !== null && a.adaround[w] !== null ? (100 * (a.gptq[w]! - a.adaround[w]!)).toFixed(2) : '-');
-    log(`${r.model.padEnd(12)} ${pct(a.nearest[4]).padStart(12)}  ${pct(a.adaround[4]).padStart(8)}  ${pct(a.gptq[4])}   ${pct(a.nearest[3]).padStart(12)}  ${pct(a.adaround[3]).padStart(8)}  ${pct(a.gptq[3])}   ${`${gap('4')} / ${gap('3')}`.padStart(19)}   ${(r.seconds.gptq / r.seconds.adaround).toFixed(3)}`);
+    log(`${r.model.padEnd(12)} ${pct(a.nearest[4]).padStart(12)}  ${pct(a.adaround[4]).padStart(8)}  ${pct(a.gptq[4])}   ${pct(a.nearest[3]).padStart(12)}  ${pct(a.adaround[3]).padStart(8)}  ${pct(a.gptq[3])}   ${`${gap('4')} / ${gap('3')}`.padStart(19)}   ${(r.seconds.gptq / r.seconds.adaround).toFixed(3).padStart(25)}   ${`${r.seconds.adaround.toFixed(1)} (${r.roundingSeconds.adaround.toFixed(1)})`.padStart(13)}  ${`${r.seconds.gptq.toFixed(2)} (${r.roundingSeconds.gptq.toFixed(2)})`.padStart(12)}`);
   }
 }
 

@@ -12,6 +12,8 @@ export interface RoundingReport {
   /** Validation accuracy by method and weight bits. */
   accuracy: Record<'nearest' | 'adaround' | 'gptq', Record<'4' | '3', number | null>>;
   seconds: { adaround: number; gptq: number };
+  /** Of those, the time in the rounding itself (adaroundRound/gptqRound, all layers and bit-widths); the rest is the shared Gram pass and the error report. */
+  roundingSeconds: { adaround: number; gptq: number };
 }
 
 export async function roundingQuality(model: BenchModel, options: { calibrationSamples: number; iterations: number }): Promise<RoundingReport> {
@@ -20,14 +22,16 @@ export async function roundingQuality(model: BenchModel, options: { calibrationS
   const config = (w: number, rounding: 'nearest' | 'adaround' | 'gptq') => ({ groups: uniformAssignment(simulator.info, { w, a: 8 }), rounding });
   const accuracy: RoundingReport['accuracy'] = { nearest: { 4: null, 3: null }, adaround: { 4: null, 3: null }, gptq: { 4: null, 3: null } };
   const seconds = { adaround: 0, gptq: 0 };
+  const roundingSeconds = { adaround: 0, gptq: 0 };
   for (const w of [4, 3] as const) accuracy.nearest[w] = (await simulator.evaluate(config(w, 'nearest'), data.validation)).accuracy;
   for (const method of ['adaround', 'gptq'] as const) {
     simulator.clearRoundedWeights();
     const started = performance.now();
-    await applyRounding(simulator, method, layers, [4, 3], data.calibration, { limit: options.calibrationSamples, iterations: options.iterations });
+    const records = await applyRounding(simulator, method, layers, [4, 3], data.calibration, { limit: options.calibrationSamples, iterations: options.iterations });
     seconds[method] = (performance.now() - started) / 1000;
+    roundingSeconds[method] = records.reduce((sum, r) => sum + r.seconds, 0);
     for (const w of [4, 3] as const) accuracy[method][w] = (await simulator.evaluate(config(w, method), data.validation)).accuracy;
   }
   simulator.clearRoundedWeights();
-  return { model: model.name, settings: options, accuracy, seconds };
+  return { model: model.name, settings: options, accuracy, seconds, roundingSeconds };
 }

@@ -11,7 +11,8 @@ import { throwIfAborted } from '../runtime/abort.js';
 import { adaroundRound } from './adaround.js';
 import { gptqRound } from './gptq.js';
 import { collectLayerStatistics, whyNotRoundable } from './layerGrams.js';
-import { nearestLevels, reconstructionError } from './reconstruction.js';
+import { ErrorMeter } from './errorMeter.js';
+import { nearestLevels } from './reconstruction.js';
 
 /** What applyRounding needs of a simulator (QuantSimulator has it). */
 export interface RoundingTarget {
@@ -62,29 +63,33 @@ export async function applyRounding(
   let done = 0;
   const skipped = new Map(layers.map((l) => [l, whyNotRoundable(simulator.model, l)] as const).filter(([, why]) => why !== null));
   const stats = await collectLayerStatistics(simulator.model, layers.filter((l) => !skipped.has(l)), calibration, { limit: options.limit ?? 512, signal: options.signal });
-  for (const layer of layers) {
-    const why = skipped.get(layer);
-    const s = stats.get(layer);
-    for (const bits of bitsList) {
-      throwIfAborted(options.signal);
-      if (why || !s) {
-        records.push({ layer, bits, method, errorNearest: NaN, errorRounded: NaN, seconds: 0, skipped: why ?? 'no statistics' });
+  const meter = await ErrorMeter.open();
+  try {
+    for (const layer of layers) {
+      const why = skipped.get(layer);
+      const s = stats.get(layer);
+      for (const bits of bitsList) {
+        throwIfAborted(options.signal);
+        if (why || !s) {
+          records.push({ layer, bits, method, errorNearest: NaN, errorRounded: NaN, seconds: 0, skipped: why ?? 'no statistics' });
+          options.onProgress?.({ done: ++done, total, layer, bits });
+          continue;
+        }
+        const scales = simulator.weightScales(layer, bits);
+        const t0 = performance.now();
+        const levels =
+          method === 'gptq'
+            ? await gptqRound(s.weight, s.weightDims, s.gram, scales, bits, { layout: s.layout, signal: options.signal })
+            : await adaroundRound(s.weight, s.weightDims, s.gram, scales, bits, { layout: s.layout, iterations: options.iterations, signal: options.signal });
+        const seconds = (performance.now() - t0) / 1000;
+        simulator.setRoundedWeights(layer, bits, levels);
+        const [errorNearest, errorRounded] = await meter.errors(s.weight, s.weightDims, [nearestLevels(s.weight, s.weightDims, scales, bits, s.layout), levels], scales, s.gram, s.layout);
+        records.push({ layer, bits, method, errorNearest, errorRounded, seconds });
         options.onProgress?.({ done: ++done, total, layer, bits });
-        continue;
       }
-      const scales = simulator.weightScales(layer, bits);
-      const t0 = performance.now();
-      const levels =
-        method === 'gptq'
-          ? await gptqRound(s.weight, s.weightDims, s.gram, scales, bits, { layout: s.layout, signal: options.signal })
-          : await adaroundRound(s.weight, s.weightDims, s.gram, scales, bits, { layout: s.layout, iterations: options.iterations, signal: options.signal });
-      const seconds = (performance.now() - t0) / 1000;
-      simulator.setRoundedWeights(layer, bits, levels);
-      const errorNearest = reconstructionError(s.weight, s.weightDims, nearestLevels(s.weight, s.weightDims, scales, bits, s.layout), scales, s.gram, s.layout);
-      const errorRounded = reconstructionError(s.weight, s.weightDims, levels, scales, s.gram, s.layout);
-      records.push({ layer, bits, method, errorNearest, errorRounded, seconds });
-      options.onProgress?.({ done: ++done, total, layer, bits });
     }
+  } finally {
+    await meter.release();
   }
   return records;
 }

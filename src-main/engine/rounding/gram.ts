@@ -1,11 +1,11 @@
 /**
  * Gram matrices H = mean(x x^T) of a layer's inputs, the only statistic of the calibration data
  * AdaRound and GPTQ need for a linear or convolutional layer: ||W X - W' X||^2 = tr(D H D^T) * samples
- * with D = W - W'. Computed in onnxruntime, streamed over batches, accumulated in float64.
+ * with D = W - W'. Computed in onnxruntime (graphs/gramGraph.ts), summed over runs in float64.
  */
 import { BitbenchError } from '../../api/errors.js';
 import type * as ort from 'onnxruntime-node';
-import { convGramSession, denseGramSession, type ConvGeometry } from './graphs/gramGraph.js';
+import { gramSession, type ConvGeometry, type ConvGramForm, type DenseGeometry } from './graphs/gramGraph.js';
 import { floatTensor } from './graphs/graphBuilder.js';
 import type { GramMatrices } from './layout.js';
 
@@ -17,8 +17,16 @@ export interface RoundingLayer {
   attrs: Record<string, unknown>;
 }
 
-// Largest patch tensor one run materialises (floats); bounds memory at about 64 MB.
-const MAX_CHUNK_FLOATS = 16 * 1024 * 1024;
+/** How a layer's inputs become Gram matrices: `groups` matrices of `size` x `size`, and the graph's geometry. */
+export interface GramShape {
+  groups: number;
+  size: number;
+  geometry: { conv: ConvGeometry } | { dense: DenseGeometry };
+}
+
+// Largest patch tensor one run materialises (floats); bounds memory at about 64 MB (twice that
+// while the patches are transposed for the product).
+export const MAX_PATCH_FLOATS = 16 * 1024 * 1024;
 
 const ints = (v: unknown, fallback: number[]): number[] => (Array.isArray(v) ? v.map(Number) : v === undefined ? fallback : [Number(v)]);
 const text = (v: unknown): string => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v ?? 'NOTSET'));
@@ -40,126 +48,118 @@ export function convGeometry(layer: RoundingLayer): ConvGeometry {
   };
 }
 
-/** Accumulates Gram matrices of one layer's inputs over any number of batches. */
-export class GramAccumulator {
-  private session: Promise<ort.InferenceSession> | null = null;
-  private sum: Float64Array | null = null;
-  private count = 0;
-  readonly groups: number;
-  readonly size: number;
-  private readonly geometry: ConvGeometry | null;
+/** The Gram matrices' shape and graph geometry of a Conv, Gemm or MatMul layer. */
+export function gramShape(layer: RoundingLayer): GramShape {
+  const { op, weightDims } = layer;
+  if (op === 'Conv') {
+    if (weightDims.length < 3) throw new BitbenchError('SHAPE_MISMATCH', `Conv weight [${weightDims}] has no spatial dimensions.`, 'Pass the Conv weight shape [O, I/g, kh, kw].');
+    const conv = convGeometry(layer);
+    return { groups: conv.groups, size: weightDims.slice(1).reduce((a, b) => a * b, 1), geometry: { conv } };
+  }
+  if (op === 'Gemm' || op === 'MatMul') {
+    if (weightDims.length !== 2) throw new BitbenchError('SHAPE_MISMATCH', `${op} weight [${weightDims}] is not a matrix.`, 'Rounding handles 2-D Gemm/MatMul weights.');
+    const transB = op === 'Gemm' && Number(layer.attrs.transB ?? 0) === 1;
+    const features = transB ? weightDims[1] : weightDims[0];
+    return { groups: 1, size: features, geometry: { dense: { features, transA: op === 'Gemm' && Number(layer.attrs.transA ?? 0) === 1 } } };
+  }
+  throw new BitbenchError('UNSUPPORTED_OP', `Rounding (AdaRound/GPTQ) does not handle ${op} layers.`, 'Use nearest rounding for this layer, or quantize only Conv, Gemm and MatMul layers with AdaRound/GPTQ.');
+}
 
-  constructor(readonly layer: RoundingLayer) {
-    const { op, weightDims } = layer;
-    if (op === 'Conv') {
-      if (weightDims.length < 3) throw new BitbenchError('SHAPE_MISMATCH', `Conv weight [${weightDims}] has no spatial dimensions.`, 'Pass the Conv weight shape [O, I/g, kh, kw].');
-      this.geometry = convGeometry(layer);
-      this.groups = this.geometry.groups;
-      this.size = weightDims.slice(1).reduce((a, b) => a * b, 1);
-    } else if (op === 'Gemm' || op === 'MatMul') {
-      if (weightDims.length !== 2) throw new BitbenchError('SHAPE_MISMATCH', `${op} weight [${weightDims}] is not a matrix.`, 'Rounding handles 2-D Gemm/MatMul weights.');
-      this.geometry = null;
-      this.groups = 1;
-      const transB = op === 'Gemm' && Number(layer.attrs.transB ?? 0) === 1;
-      this.size = transB ? weightDims[1] : weightDims[0];
-    } else {
-      throw new BitbenchError('UNSUPPORTED_OP', `Rounding (AdaRound/GPTQ) does not handle ${op} layers.`, 'Use nearest rounding for this layer, or quantize only Conv, Gemm and MatMul layers with AdaRound/GPTQ.');
+/**
+ * Input vectors one sample gives the layer: output positions of a conv (from the input's spatial
+ * size), rows of a dense layer. `dims` is the layer input's shape for a batch of one.
+ */
+export function vectorsPerSample(shape: GramShape, dims: number[]): number {
+  const geo = shape.geometry;
+  if ('dense' in geo) return geo.dense.transA ? (dims[1] ?? 1) : dims.reduce((a, b) => a * b, 1) / geo.dense.features;
+  const { kernel, dilations, strides, pads, autoPad } = geo.conv;
+  let positions = 1;
+  for (let d = 0; d < kernel.length; d++) {
+    const size = dims[2 + d];
+    const span = dilations[d] * (kernel[d] - 1) + 1;
+    positions *= pads ? Math.floor((size + pads[d] + pads[d + kernel.length] - span) / strides[d]) + 1 : autoPad === 'VALID' ? Math.floor((size - span) / strides[d]) + 1 : Math.ceil(size / strides[d]);
+  }
+  return positions;
+}
+
+/**
+ * The faster conv branch form for a layer whose samples give `positions` vectors: one product per
+ * sample once a sample has at least as many positions as the matrix has rows (its product then
+ * writes no more than it reads), else one product over the whole batch. Measured on ResNet-20 and
+ * MobileNetV2 layers (K=576/L=49: batch 1.4x faster; K=144/L=784 and depthwise: sample 1.1-1.8x).
+ */
+export function convFormFor(shape: GramShape, positions: number): ConvGramForm {
+  return positions >= shape.size ? 'sample' : 'batch';
+}
+
+/** Checks a captured input against the layer; returns how many samples (leading rows) it holds and the floats of one. */
+function checkInput(layer: RoundingLayer, shape: GramShape, input: Float32Array, dims: number[]): { count: number; sampleLength: number } {
+  const total = dims.reduce((a, b) => a * b, 1);
+  if (total !== input.length) throw new BitbenchError('SHAPE_MISMATCH', `Layer input has ${input.length} values but shape [${dims}] needs ${total}.`, 'Pass the input with its own shape.');
+  const geo = shape.geometry;
+  if ('conv' in geo) {
+    if (dims.length !== geo.conv.kernel.length + 2 || dims[1] !== geo.conv.channels) {
+      throw new BitbenchError('SHAPE_MISMATCH', `Conv input [${dims}] does not fit a weight reading ${geo.conv.channels} channels over ${geo.conv.kernel.length} spatial dimension(s).`, 'Capture the input tensor of this same Conv layer.');
     }
+    return { count: dims[0], sampleLength: total / Math.max(1, dims[0]) };
+  }
+  const k = geo.dense.features;
+  if (geo.dense.transA) {
+    // A is [K, M]: the input vectors are its columns, so the whole matrix goes in one run.
+    if (dims.length !== 2 || dims[0] !== k) throw new BitbenchError('SHAPE_MISMATCH', `Gemm (transA) input [${dims}] does not have ${k} rows.`, 'Capture the input tensor of this same layer.');
+    return { count: 1, sampleLength: total };
+  }
+  if (dims[dims.length - 1] !== k) throw new BitbenchError('SHAPE_MISMATCH', `${layer.op} input [${dims}] does not end in ${k} features.`, 'Capture the input tensor of this same layer.');
+  return { count: total / k, sampleLength: k };
+}
+
+/** Sums of Gram matrices and vector counts over runs, in float64. */
+export class GramSum {
+  private readonly sum: Float64Array;
+  private vectors = 0;
+
+  constructor(readonly groups: number, readonly size: number) {
+    this.sum = new Float64Array(groups * size * size);
   }
 
-  /** Adds a batch of the layer's inputs: [N, C, ...spatial] for Conv, [..., K] for Gemm/MatMul. */
-  async add(input: Float32Array, dims: number[]): Promise<void> {
-    const total = dims.reduce((a, b) => a * b, 1);
-    if (total !== input.length) throw new BitbenchError('SHAPE_MISMATCH', `Layer input has ${input.length} values but shape [${dims}] needs ${total}.`, 'Pass the input with its own shape.');
-    this.sum ??= new Float64Array(this.groups * this.size * this.size);
-    if (this.geometry) await this.addConv(input, dims, this.geometry);
-    else await this.addDense(input, dims);
-  }
-
-  private async run(x: Float32Array, dims: number[]): Promise<Float32Array> {
-    this.session ??= this.geometry ? convGramSession(this.geometry) : denseGramSession();
-    const result = await (await this.session).run({ x: floatTensor(x, dims) });
-    return result.gram.data as Float32Array;
-  }
-
-  private async addConv(input: Float32Array, dims: number[], geo: ConvGeometry): Promise<void> {
-    if (dims.length !== geo.kernel.length + 2 || dims[1] !== geo.channels) {
-      throw new BitbenchError('SHAPE_MISMATCH', `Conv input [${dims}] does not fit a weight reading ${geo.channels} channels over ${geo.kernel.length} spatial dimension(s).`, 'Capture the input tensor of this same Conv layer.');
-    }
-    const n = dims[0];
-    const spatial = dims.slice(2).reduce((a, b) => a * b, 1);
-    const perSample = geo.channels * geo.kernel.reduce((a, b) => a * b, 1) * spatial;
-    // The graph materialises each sample's patches and each sample's Gram matrices.
-    const chunk = Math.max(1, Math.floor(MAX_CHUNK_FLOATS / Math.max(perSample, this.groups * this.size * this.size)));
-    const sampleLen = dims[1] * spatial;
-    for (let s = 0; s < n; s += chunk) {
-      const m = Math.min(chunk, n - s);
-      const gram = await this.run(input.subarray(s * sampleLen, (s + m) * sampleLen), [m, ...dims.slice(1)]);
-      for (let i = 0; i < gram.length; i++) this.sum![i] += gram[i];
-    }
-    // Each output position is one input vector: n * L of them, L = number of output positions.
-    this.count += n * this.outputPositions(dims, geo);
-  }
-
-  private outputPositions(dims: number[], geo: ConvGeometry): number {
-    let positions = 1;
-    for (let d = 0; d < geo.kernel.length; d++) {
-      const size = dims[2 + d];
-      const span = geo.dilations[d] * (geo.kernel[d] - 1) + 1;
-      const out = geo.pads ? Math.floor((size + geo.pads[d] + geo.pads[d + geo.kernel.length] - span) / geo.strides[d]) + 1 : geo.autoPad === 'VALID' ? Math.floor((size - span) / geo.strides[d]) + 1 : Math.ceil(size / geo.strides[d]);
-      positions *= out;
-    }
-    return positions;
-  }
-
-  private async addDense(input: Float32Array, dims: number[]): Promise<void> {
-    const transA = this.layer.op === 'Gemm' && Number(this.layer.attrs.transA ?? 0) === 1;
-    const k = this.size;
-    let rows: Float32Array = input;
-    if (transA) {
-      // A is [K, M]: the input vectors are its columns.
-      if (dims.length !== 2 || dims[0] !== k) throw new BitbenchError('SHAPE_MISMATCH', `Gemm (transA) input [${dims}] does not have ${k} rows.`, 'Capture the input tensor of this same layer.');
-      const m = dims[1];
-      rows = new Float32Array(input.length);
-      for (let i = 0; i < k; i++) for (let j = 0; j < m; j++) rows[j * k + i] = input[i * m + j];
-    } else if (dims[dims.length - 1] !== k) {
-      throw new BitbenchError('SHAPE_MISMATCH', `${this.layer.op} input [${dims}] does not end in ${k} features.`, 'Capture the input tensor of this same layer.');
-    }
-    const m = rows.length / k;
-    const chunk = Math.max(1, Math.floor(MAX_CHUNK_FLOATS / k));
-    for (let s = 0; s < m; s += chunk) {
-      const c = Math.min(chunk, m - s);
-      const gram = await this.run(rows.subarray(s * k, (s + c) * k), [c, k]);
-      for (let i = 0; i < gram.length; i++) this.sum![i] += gram[i];
-    }
-    this.count += m;
+  /** Adds one run's outputs: the summed Gram matrices and the number of vectors they cover. */
+  add(gram: Float32Array, vectors: number): void {
+    const sum = this.sum;
+    for (let i = 0; i < sum.length; i++) sum[i] += gram[i];
+    this.vectors += vectors;
   }
 
   /** The averaged Gram matrices so far. */
   result(): GramMatrices {
-    if (!this.sum || this.count === 0) throw new BitbenchError('INVALID_DATASET', 'No calibration inputs reached this layer, so its Gram matrix is empty.', 'Pass at least one calibration batch.');
-    const data = Float64Array.from(this.sum, (v) => v / this.count);
-    return { groups: this.groups, size: this.size, data, samples: this.count };
-  }
-
-  /** Frees the onnxruntime session. */
-  async release(): Promise<void> {
-    if (this.session) await (await this.session).release();
-    this.session = null;
+    if (this.vectors === 0) throw new BitbenchError('INVALID_DATASET', 'No calibration inputs reached this layer, so its Gram matrix is empty.', 'Pass at least one calibration batch.');
+    const data = Float64Array.from(this.sum, (v) => v / this.vectors);
+    return { groups: this.groups, size: this.size, data, samples: this.vectors };
   }
 }
 
 /**
  * Gram matrices X^T X (averaged) of a layer's inputs: activations [N, C, H, W] for Conv (im2col
  * patches with the layer's kernel, strides, pads and dilations; one matrix per group), [N, K] or
- * [N, T, K] for Gemm/MatMul.
+ * [N, T, K] for Gemm/MatMul. For many layers over a dataset, collectLayerStatistics is the fast path.
  */
 export async function layerGram(input: Float32Array, dims: number[], layer: RoundingLayer): Promise<GramMatrices> {
-  const acc = new GramAccumulator(layer);
+  const shape = gramShape(layer);
+  const { count, sampleLength } = checkInput(layer, shape, input, dims);
+  const sum = new GramSum(shape.groups, shape.size);
+  const session: ort.InferenceSession = await gramSession(shape.geometry, convFormFor(shape, vectorsPerSample(shape, [1, ...dims.slice(1)])));
   try {
-    await acc.add(input, dims);
-    return acc.result();
+    // A conv sample becomes its patches: about kh*kw times its own size.
+    const expansion = 'conv' in shape.geometry ? shape.geometry.conv.kernel.reduce((a, b) => a * b, 1) : 1;
+    const chunk = Math.max(1, Math.floor(MAX_PATCH_FLOATS / (sampleLength * expansion)));
+    for (let s = 0; s < count; s += chunk) {
+      const m = Math.min(chunk, count - s);
+      const part = input.subarray(s * sampleLength, (s + m) * sampleLength);
+      const partDims = 'conv' in shape.geometry ? [m, ...dims.slice(1)] : shape.geometry.dense.transA ? dims : [m, sampleLength];
+      const out = await session.run({ x: floatTensor(part, partDims) });
+      sum.add(out.gram.data as Float32Array, (out.vectors.data as Float32Array)[0]);
+    }
   } finally {
-    await acc.release();
+    await session.release();
   }
+  return sum.result();
 }

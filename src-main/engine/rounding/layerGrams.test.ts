@@ -3,8 +3,52 @@ import { openDataset } from '../data/open.js';
 import { subset } from '../data/subset.js';
 import type { Dataset } from '../data/dataset.js';
 import { QuantSimulator } from '../simulate/simulator.js';
-import { layerGram } from './gram.js';
+import { convGeometry, layerGram, type RoundingLayer } from './gram.js';
+import { ErrorMeter } from './errorMeter.js';
 import { collectLayerStatistics, whyNotRoundable } from './layerGrams.js';
+import type { GramMatrices } from './layout.js';
+import { nearestLevels, reconstructionError } from './reconstruction.js';
+
+/** Float64 Gram matrices of a 2-D conv's im2col patches, straight from the definition (test oracle). */
+function referenceConvGram(input: Float32Array, dims: number[], layer: RoundingLayer): GramMatrices {
+  const geo = convGeometry(layer);
+  const [n, c, hIn, wIn] = dims;
+  const [kh, kw] = geo.kernel;
+  const pads = geo.pads!;
+  const out = (size: number, d: number) => Math.floor((size + pads[d] + pads[d + 2] - geo.dilations[d] * (geo.kernel[d] - 1) - 1) / geo.strides[d]) + 1;
+  const [oh, ow] = [out(hIn, 0), out(wIn, 1)];
+  const cg = c / geo.groups;
+  const k = cg * kh * kw;
+  const sum = new Float64Array(geo.groups * k * k);
+  const patch = new Float64Array(k);
+  for (let s = 0; s < n; s++) for (let g = 0; g < geo.groups; g++) for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) {
+    for (let ci = 0; ci < cg; ci++) for (let ky = 0; ky < kh; ky++) for (let kx = 0; kx < kw; kx++) {
+      const iy = y * geo.strides[0] - pads[0] + ky * geo.dilations[0];
+      const ix = x * geo.strides[1] - pads[1] + kx * geo.dilations[1];
+      const inside = iy >= 0 && iy < hIn && ix >= 0 && ix < wIn;
+      patch[(ci * kh + ky) * kw + kx] = inside ? input[((s * c + g * cg + ci) * hIn + iy) * wIn + ix] : 0;
+    }
+    const base = g * k * k;
+    for (let i = 0; i < k; i++) {
+      const pi = patch[i];
+      if (pi !== 0) for (let j = 0; j < k; j++) sum[base + i * k + j] += pi * patch[j];
+    }
+  }
+  const samples = n * oh * ow;
+  return { groups: geo.groups, size: k, data: sum.map((v) => v / samples), samples };
+}
+
+/** Largest |a_ij - b_ij| / sqrt(b_ii b_jj) over all groups. */
+function relativeGap(a: GramMatrices, b: GramMatrices): number {
+  let worst = 0;
+  const k = b.size;
+  for (let g = 0; g < b.groups; g++) for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+    const at = g * k * k;
+    const scale = Math.sqrt(b.data[at + i * k + i] * b.data[at + j * k + j]) || 1;
+    worst = Math.max(worst, Math.abs(a.data[at + i * k + j] - b.data[at + i * k + j]) / scale);
+  }
+  return worst;
+}
 
 let sim: QuantSimulator;
 let data: Dataset;
@@ -29,6 +73,40 @@ describe('collectLayerStatistics', () => {
       expect(got.weightDims).toEqual(captured.weightDims);
       expect(got.layout).toBe('out-in');
       for (let i = 0; i < expected.data.length; i++) expect(got.gram.data[i]).toBeCloseTo(expected.data[i], 5);
+    }
+  });
+
+  it('agrees with float64 im2col Gram matrices to 1e-5, for per-sample and whole-batch products', async () => {
+    // layers.3/c1: 3x3 stride 2 reading 16 channels (144 inputs, 196 positions: one product per sample);
+    // layers.6/c1: 3x3 stride 2 reading 32 channels (288 inputs, 49 positions: one product per batch).
+    const layers = ['/layers/layers.3/c1/Conv', '/layers/layers.6/c1/Conv'];
+    const stats = await collectLayerStatistics(sim.model, layers, data, { limit: 20 });
+    for (const layer of layers) {
+      const captured = await sim.captureLayerInputs(layer, data, 20);
+      const reference = referenceConvGram(captured.input, captured.dims, { op: 'Conv', weightDims: captured.weightDims, attrs: captured.attrs });
+      const got = stats.get(layer)!.gram;
+      expect(got.samples).toBe(reference.samples);
+      expect(relativeGap(got, reference)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('measures output errors in onnxruntime as reconstructionError does', async () => {
+    const layers = ['/layers/layers.6/c1/Conv', '/fc/Gemm'];
+    const stats = await collectLayerStatistics(sim.model, layers, data, { limit: 20 });
+    const meter = await ErrorMeter.open();
+    try {
+      for (const layer of layers) {
+        const s = stats.get(layer)!;
+        const levels = [4, 3].map((bits) => nearestLevels(s.weight, s.weightDims, sim.weightScales(layer, bits), bits, s.layout));
+        const expected = levels.map((l, i) => reconstructionError(s.weight, s.weightDims, l, sim.weightScales(layer, [4, 3][i]), s.gram, s.layout));
+        // One call per bit-width here (scales differ), two roundings each.
+        for (let i = 0; i < 2; i++) {
+          const got = await meter.errors(s.weight, s.weightDims, [levels[i], levels[i]], sim.weightScales(layer, [4, 3][i]), s.gram, s.layout);
+          for (const e of got) expect(Math.abs(e - expected[i]) / expected[i]).toBeLessThan(1e-5);
+        }
+      }
+    } finally {
+      await meter.release();
     }
   });
 

@@ -26,29 +26,43 @@ export function nearestLevels(weight: Float32Array, weightDims: number[], scales
   return levels;
 }
 
-/** sum_g sum_r d H_g d^T for grouped differences `diff` ([groups, rows, cols]). */
+/** sum_k<len h[a+k] * d[b+k], unrolled by four. */
+function dotFrom(h: Float64Array, a: number, d: Float64Array, b: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += h[a + k] * d[b + k];
+    s1 += h[a + k + 1] * d[b + k + 1];
+    s2 += h[a + k + 2] * d[b + k + 2];
+    s3 += h[a + k + 3] * d[b + k + 3];
+  }
+  for (; k < len; k++) s0 += h[a + k] * d[b + k];
+  return s0 + s1 + s2 + s3;
+}
+
+/**
+ * sum_g sum_r d H_g d^T for grouped differences `diff` ([groups, rows, cols]). H is symmetric, so
+ * each row's form is sum_i d_i (H_ii d_i + 2 sum_{j>i} H_ij d_j): half the products of d H d^T.
+ */
 export function quadraticError(diff: Float64Array, groups: number, rows: number, cols: number, gram: GramMatrices): number {
   let total = 0;
-  const dh = new Float64Array(cols);
   for (let g = 0; g < groups; g++) {
     const h = gram.data.subarray(g * cols * cols, (g + 1) * cols * cols);
     for (let r = 0; r < rows; r++) {
       const d = diff.subarray((g * rows + r) * cols, (g * rows + r + 1) * cols);
-      dh.fill(0);
       for (let i = 0; i < cols; i++) {
         const di = d[i];
         if (di === 0) continue;
-        const hi = h.subarray(i * cols, (i + 1) * cols);
-        for (let j = 0; j < cols; j++) dh[j] += di * hi[j];
+        const hi = i * cols;
+        total += di * (h[hi + i] * di + 2 * dotFrom(h, hi + i + 1, d, i + 1, cols - i - 1));
       }
-      for (let j = 0; j < cols; j++) total += dh[j] * d[j];
     }
   }
   return total;
 }
 
 /** Grouped levels (from the weight's layout) times scales, minus the weight. */
-function groupedDifference(w: GroupedWeight, levels: Int32Array, weightDims: number[], layout: WeightLayout): Float64Array {
+export function groupedDifference(w: GroupedWeight, levels: Int32Array, weightDims: number[], layout: WeightLayout): Float64Array {
   const diff = new Float64Array(w.values.length);
   const { rows, cols, groups } = w;
   const outChannels = groups * rows;
