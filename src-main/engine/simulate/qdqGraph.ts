@@ -193,6 +193,9 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
   };
   const producer = new Map<string, Node>();
   for (const n of graph.nodes) for (const o of n.outputs) producer.set(o, n);
+  // Where each tensor is read (node, input index): rewiring a quantized tensor touches only its readers.
+  const readers = new Map<string, Array<[Node, number]>>();
+  for (const n of graph.nodes) n.inputs.forEach((x, i) => (readers.get(x) ?? readers.set(x, []).get(x)!).push([n, i]));
   const graphOutputs = new Set(graph.outputs.map((o) => o.name));
   const activation = new Map<string, ActivationPlan>(plan.activations.map((a) => [a.tensor, a]));
   let usesMsDomain = false;
@@ -274,15 +277,16 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
       }
       added.push({ name: `${key}_DequantizeLinear`, opType: 'DequantizeLinear', domain: qdqDomain, inputs: [levels, s, z], outputs: [dq], attributes: [] });
     }
-    for (const n of graph.nodes) n.inputs = n.inputs.map((x) => (x === t ? dq : x));
+    for (const [n, i] of readers.get(t) ?? []) n.inputs[i] = dq;
     for (const n of added) for (const o of n.outputs) producer.set(o, n);
   }
 
   const layerFormats: Record<string, LayerFormat> = {};
   const layerOutputs: Record<string, string> = {};
   const weightPlans = new Map(plan.weights.map((w) => [w.layer, w]));
+  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
   for (const spec of layers) {
-    const node = graph.nodes.find((n) => n.name === spec.node.name)!;
+    const node = byName.get(spec.node.name)!;
     layerOutputs[spec.node.name] = node.outputs[0];
     const inputPlans = spec.activationInputs.map((t) => activation.get(t));
     const actBits = inputPlans.map((ap) => ap?.bits ?? null);
