@@ -216,6 +216,7 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
     const key = t.replace(/[^A-Za-z0-9_]/g, '_');
     const s = `${key}_scale`;
     const dq = `${key}_dequantized`;
+    let shapeInput = dq;
     graph.initializers.set(s, scalarF32(s, a.scale));
     const channels = wide && options.blockedForm !== false ? blockedChannels(source, producer, graph) : 0;
     if (wide && (options.wideActivations ?? 'fakequant') === 'fakequant' && channels > 0) {
@@ -268,6 +269,7 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
         source = `${key}_clamped`;
       }
       added.push({ name: `${key}_QuantizeLinear`, opType: 'QuantizeLinear', domain: qdqDomain, inputs: [source, s, z], outputs: [q], attributes: [] });
+      shapeInput = q;
       let levels = q;
       if (restrict && opset >= 12) {
         const m = `${key}_qmax`;
@@ -277,7 +279,10 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
       }
       added.push({ name: `${key}_DequantizeLinear`, opType: 'DequantizeLinear', domain: qdqDomain, inputs: [levels, s, z], outputs: [dq], attributes: [] });
     }
-    for (const [n, i] of readers.get(t) ?? []) n.inputs[i] = dq;
+    // Shape/Size read only the dimensions: they read the integer tensor. onnxruntime gives each
+    // reader of a DequantizeLinear its own copy, computed in full, and a second reader of the float
+    // tensor would keep its producer out of the integer kernels.
+    for (const [n, i] of readers.get(t) ?? []) n.inputs[i] = n.opType === 'Shape' || n.opType === 'Size' ? shapeInput : dq;
     for (const n of added) for (const o of n.outputs) producer.set(o, n);
   }
 
