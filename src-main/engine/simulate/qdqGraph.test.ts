@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { openDataset } from '../data/open.js';
+import { decodeModel } from '../onnx/decode.js';
 import { encodeModel } from '../onnx/encode.js';
 import type { Model } from '../onnx/ir.js';
 import { uniformConfig } from '../config/resolveConfig.js';
@@ -62,16 +66,45 @@ describe('QDQ graph rewrite', () => {
     }
   });
 
-  it('the float form of wide activations computes exactly what UINT16 QuantizeLinear/DequantizeLinear define', async () => {
+  it('the elementwise float form of wide activations computes exactly what UINT16 QuantizeLinear/DequantizeLinear define', async () => {
     const data = await openDataset('fmnist:/usr/share/datasets/fashion-mnist:test', pre);
     const outputs: Float32Array[] = [];
     for (const wide of ['qdq16', 'fakequant'] as const) {
       // optimizations off: the graphs' own semantics, before onnxruntime rewrites anything
-      const session = await ort.InferenceSession.create(encodeModel(build(8, 16, wide).model), { graphOptimizationLevel: 'disabled', intraOpNumThreads: 1 });
+      const model = buildQdqModel(sim.model, layers(), sim.plan(uniformConfig(sim.info, { w: 8, a: 16 })), { wideActivations: wide, blockedForm: false }).model;
+      const session = await ort.InferenceSession.create(encodeModel(model), { graphOptimizationLevel: 'disabled', intraOpNumThreads: 1 });
       for await (const batch of data.batches({ batchSize: 16, count: 16 })) {
         outputs.push((await session.run({ input: new ort.Tensor('float32', batch.input, batch.dims) })).logits.data as Float32Array);
       }
     }
     expect(Array.from(outputs[1])).toEqual(Array.from(outputs[0]));
+  });
+
+  it('the channel-blocked form puts 16-bit activations of convolutions on the same grid (reciprocal scale) and stays in NCHWc', async () => {
+    const { model } = build(8, 16);
+    // every activation but the network input (1 channel) and the classifier input (2-D) is blocked
+    expect(count(model, 'Div')).toBe(2);
+    const tapped = '_layers_layers_4_Relu_output_0_dequantized';
+    const withTap: Model = { ...model, graph: { ...model.graph, outputs: [...model.graph.outputs, { name: tapped, elemType: 1, shape: null }] } };
+    const scale = sim.plan(uniformConfig(sim.info, { w: 8, a: 16 })).activations.find((a) => a.tensor === '/layers/layers.4/Relu_output_0')!.scale;
+    const optimized = join(mkdtempSync(join(tmpdir(), 'bitbench-qdq-')), 'optimized.onnx');
+    const session = await ort.InferenceSession.create(encodeModel(withTap), { intraOpNumThreads: 1, optimizedModelFilePath: optimized });
+    // no conversion back to NCHW between convolutions: one reorder at the end (global pooling), a
+    // second for the tapped tensor
+    const ops = decodeModel(readFileSync(optimized), null).graph.nodes.map((n) => n.opType);
+    expect(ops.filter((op) => op === 'ReorderInput')).toHaveLength(0);
+    expect(ops.filter((op) => op === 'ReorderOutput').length).toBeLessThanOrEqual(2);
+    const data = await openDataset('fmnist:/usr/share/datasets/fashion-mnist:test', pre);
+    for await (const batch of data.batches({ batchSize: 16, count: 16 })) {
+      const values = (await session.run({ input: new ort.Tensor('float32', batch.input, batch.dims) }))[tapped].data as Float32Array;
+      const levels = new Set<number>();
+      for (const v of values) {
+        const level = Math.round(v / scale);
+        expect(v).toBe(Math.fround(level * scale)); // exactly a level times the scale
+        expect(level >= 0 && level <= 65535).toBe(true);
+        levels.add(level);
+      }
+      expect(levels.size).toBeGreaterThan(256); // a 16-bit grid, not an 8-bit one
+    }
   });
 });

@@ -15,6 +15,21 @@
  *
  *     Conv -> Clip(0,6) -> t -> Q      becomes      Conv -> Q -> Min -> DQ
  *
+ * Activation t with b > 8 bits is fake-quantized in float (onnxruntime's UINT16 Q/DQ kernels are
+ * slower and its optimizer rewrites UINT16 Q/DQ pairs, changing their numbers). Two forms:
+ *
+ *   elementwise (any tensor):  t -> Div(S) -> Add(1.5*2^23) -> Sub(1.5*2^23) -> Clip(-Z, qmax-Z) -> Mul(S)
+ *     exactly UINT16 QuantizeLinear/DequantizeLinear: division, half-to-even rounding, saturation.
+ *
+ *   channel-blocked (t computed by 2-D convolutions with C % 16 == 0, through Relu/Clip/Add):
+ *     t -> Conv1x1dw(w=fl(1/S), b=1.5*2^23) -> Clip(1.5*2^23-Z, 1.5*2^23+qmax-Z) -> Conv1x1dw(w=1, b=-1.5*2^23) -> Conv1x1dw(w=S)
+ *     levels round(t * fl(1/S)) (a product with the float32 reciprocal, not a division: the two
+ *     differ only for values within an ulp of a rounding boundary), saturated, times S. onnxruntime
+ *     fuses the Clip into the first convolution and keeps all three in its NCHWc layout, where
+ *     elementwise ops with a constant operand would force a reorder to NCHW and back around every
+ *     quantizer (2-3x on the CNNs). The levels are exact integers in float32, so the result is
+ *     exactly level * S.
+ *
  * Weights of layer L with w bits: when w <= 8 and every activation input of L has <= 8 bits, int8
  * levels + DequantizeLinear (per channel) and an int32 bias with scale S_x*S_w (what an integer
  * kernel needs); otherwise a float constant holding exactly S_w*q (onnxruntime pre-packs it).
@@ -82,6 +97,35 @@ function clipNode(graph: Graph, name: string, input: string, output: string, lo:
   return { name, opType: 'Clip', domain: '', inputs: [input, `${name}_min`, `${name}_max`], outputs: [output], attributes: [] };
 }
 
+/** 1.5 * 2^23: adding and subtracting it rounds a float32 to an integer, half to even, for |x| < 2^22. */
+const ROUND_MAGIC = 12582912;
+
+/**
+ * onnxruntime's NCHWc block (8 floats with AVX2, 16 with AVX-512): channel counts that are a
+ * multiple of 16 stay blocked on either.
+ */
+const NCHWC_BLOCK = 16;
+
+/**
+ * Channel count of a tensor that onnxruntime computes in its NCHWc layout: the output of a 2-D
+ * Conv with a block-aligned channel count, or of Relu/Clip/Add over such tensors. 0 otherwise
+ * (then the elementwise form is as fast and keeps the standard division).
+ */
+function blockedChannels(tensor: string, producer: Map<string, Node>, graph: Graph, depth = 0): number {
+  const p = producer.get(tensor);
+  if (!p || depth > 8) return 0;
+  if (p.opType === 'Conv' && p.domain === '') {
+    const w = graph.initializers.get(p.inputs[1]);
+    return w && w.dims.length === 4 && w.dims[0] % NCHWC_BLOCK === 0 ? w.dims[0] : 0;
+  }
+  if (p.opType === 'Relu' || p.opType === 'Clip') return blockedChannels(p.inputs[0], producer, graph, depth + 1);
+  if (p.opType === 'Add' && p.inputs.length === 2) {
+    const a = blockedChannels(p.inputs[0], producer, graph, depth + 1);
+    return a > 0 && a === blockedChannels(p.inputs[1], producer, graph, depth + 1) ? a : 0;
+  }
+  return 0;
+}
+
 /** Kahn's algorithm, stable: among ready nodes, the earlier in the list goes first. */
 function topoSort(graph: Graph): Node[] {
   const available = new Set<string>([...graph.initializers.keys(), ...graph.inputs.map((i) => i.name), '']);
@@ -133,6 +177,11 @@ export interface QdqBuildOptions {
    * evaluates and exports).
    */
   wideActivations?: 'qdq16' | 'fakequant';
+  /**
+   * Use the channel-blocked form of 'fakequant' where it applies (default true; false only for tests
+   * that compare the elementwise form with QuantizeLinear/DequantizeLinear everywhere).
+   */
+  blockedForm?: boolean;
 }
 
 /** Rewrites a canonical model into the QDQ model for a plan. The input model is not modified. */
@@ -144,6 +193,9 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
   };
   const producer = new Map<string, Node>();
   for (const n of graph.nodes) for (const o of n.outputs) producer.set(o, n);
+  // Where each tensor is read (node, input index): rewiring a quantized tensor touches only its readers.
+  const readers = new Map<string, Array<[Node, number]>>();
+  for (const n of graph.nodes) n.inputs.forEach((x, i) => (readers.get(x) ?? readers.set(x, []).get(x)!).push([n, i]));
   const graphOutputs = new Set(graph.outputs.map((o) => o.name));
   const activation = new Map<string, ActivationPlan>(plan.activations.map((a) => [a.tensor, a]));
   let usesMsDomain = false;
@@ -164,15 +216,39 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
     const key = t.replace(/[^A-Za-z0-9_]/g, '_');
     const s = `${key}_scale`;
     const dq = `${key}_dequantized`;
+    let shapeInput = dq;
     graph.initializers.set(s, scalarF32(s, a.scale));
-    if (wide && (options.wideActivations ?? 'fakequant') === 'fakequant') {
+    const channels = wide && options.blockedForm !== false ? blockedChannels(source, producer, graph) : 0;
+    if (wide && (options.wideActivations ?? 'fakequant') === 'fakequant' && channels > 0) {
+      // Channel-blocked form (see the header): three 1x1 depthwise convolutions, which onnxruntime
+      // keeps in its NCHWc layout between the layer's convolutions (elementwise ops with a scalar
+      // constant would force a reorder out of and back into it around every quantizer).
+      const depthwise = (suffix: string, input: string, output: string, weight: number, bias: number | null): Node => {
+        const w = `${key}_${suffix}_w`;
+        graph.initializers.set(w, { name: w, dataType: DataType.FLOAT, dims: [channels, 1, 1, 1], data: new Float32Array(channels).fill(weight) });
+        const inputs = [input, w];
+        if (bias !== null) {
+          const b = `${key}_${suffix}_b`;
+          graph.initializers.set(b, { name: b, dataType: DataType.FLOAT, dims: [channels], data: new Float32Array(channels).fill(bias) });
+          inputs.push(b);
+        }
+        return { name: `${key}_${suffix}`, opType: 'Conv', domain: '', inputs, outputs: [output], attributes: [intAttribute('group', channels)] };
+      };
+      graph.initializers.delete(s);
+      added.push(
+        depthwise('RoundConv', source, `${key}_shifted`, Math.fround(1 / a.scale), ROUND_MAGIC),
+        clipNode(graph, `${key}_Clip`, `${key}_shifted`, `${key}_shifted_clipped`, ROUND_MAGIC - a.zeroPoint, ROUND_MAGIC + a.qmax - a.zeroPoint, opset),
+        depthwise('UnshiftConv', `${key}_shifted_clipped`, `${key}_levels`, 1, -ROUND_MAGIC),
+        depthwise('ScaleConv', `${key}_levels`, dq, a.scale, null),
+      );
+    } else if (wide && (options.wideActivations ?? 'fakequant') === 'fakequant') {
       // Float form of Q/DQ: same division, same half-to-even rounding, same saturation, same product.
       // Rounding adds and subtracts 1.5 * 2^23, which rounds half to even in float32 for
       // |x| < 2^22 (far beyond 16-bit levels): measured 1.5x faster than onnxruntime's Round (a
       // scalar loop) with identical outputs, and it exists at every opset.
       const rounded = `${key}_rounded`;
       const magic = `${key}_round_magic`;
-      graph.initializers.set(magic, scalarF32(magic, 12582912));
+      graph.initializers.set(magic, scalarF32(magic, ROUND_MAGIC));
       added.push(
         { name: `${key}_Div`, opType: 'Div', domain: '', inputs: [source, s], outputs: [`${key}_scaled`], attributes: [] },
         { name: `${key}_RoundAdd`, opType: 'Add', domain: '', inputs: [`${key}_scaled`, magic], outputs: [`${key}_shifted`], attributes: [] },
@@ -193,6 +269,7 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
         source = `${key}_clamped`;
       }
       added.push({ name: `${key}_QuantizeLinear`, opType: 'QuantizeLinear', domain: qdqDomain, inputs: [source, s, z], outputs: [q], attributes: [] });
+      shapeInput = q;
       let levels = q;
       if (restrict && opset >= 12) {
         const m = `${key}_qmax`;
@@ -202,14 +279,19 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
       }
       added.push({ name: `${key}_DequantizeLinear`, opType: 'DequantizeLinear', domain: qdqDomain, inputs: [levels, s, z], outputs: [dq], attributes: [] });
     }
-    for (const n of graph.nodes) n.inputs = n.inputs.map((x) => (x === t ? dq : x));
+    // Shape/Size read only the dimensions: they read the integer tensor. onnxruntime gives each
+    // reader of a DequantizeLinear its own copy, computed in full, and a second reader of the float
+    // tensor would keep its producer out of the integer kernels.
+    for (const [n, i] of readers.get(t) ?? []) n.inputs[i] = n.opType === 'Shape' || n.opType === 'Size' ? shapeInput : dq;
+    for (const n of added) for (const o of n.outputs) producer.set(o, n);
   }
 
   const layerFormats: Record<string, LayerFormat> = {};
   const layerOutputs: Record<string, string> = {};
   const weightPlans = new Map(plan.weights.map((w) => [w.layer, w]));
+  const byName = new Map(graph.nodes.map((n) => [n.name, n]));
   for (const spec of layers) {
-    const node = graph.nodes.find((n) => n.name === spec.node.name)!;
+    const node = byName.get(spec.node.name)!;
     layerOutputs[spec.node.name] = node.outputs[0];
     const inputPlans = spec.activationInputs.map((t) => activation.get(t));
     const actBits = inputPlans.map((ap) => ap?.bits ?? null);

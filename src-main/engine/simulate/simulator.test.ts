@@ -7,7 +7,8 @@ import { BitbenchError } from '../../api/errors.js';
 import { openDataset } from '../data/open.js';
 import type { Dataset } from '../data/dataset.js';
 import { uniformConfig } from '../config/resolveConfig.js';
-import { countCorrect } from '../evaluate/metrics.js';
+import { SqnrAccumulator, countCorrect } from '../evaluate/metrics.js';
+import { encodeModel } from '../onnx/encode.js';
 import { QuantSimulator } from './simulator.js';
 
 let sim: QuantSimulator;
@@ -51,20 +52,34 @@ describe('QuantSimulator', () => {
     for (const layer of Object.keys(r8.layerSqnrDb!)) expect(r4.layerSqnrDb![layer]).toBeLessThan(r8.layerSqnrDb![layer]);
   });
 
-  it('exports exactly the simulated model', async () => {
-    const config = uniformConfig(sim.info, { w: 4, a: 8 });
+  it.each([
+    ['W4A8', { w: 4, a: 8 }],
+    ['W8A16', { w: 8, a: 16 }],
+    ['mixed 8/16-bit', null],
+  ] as const)('exports exactly the simulated model (%s): plain onnxruntime on the file gives the same outputs', async (_label, bits) => {
+    const ids = sim.info.groups.map((g) => g.id);
+    const config = bits ? uniformConfig(sim.info, bits) : { groups: Object.fromEntries(ids.map((id, i) => [id, i % 3 === 0 ? { w: 8, a: 16 } : i % 3 === 1 ? { w: 4, a: 8 } : { w: 16, a: 16 }])) };
     const dir = mkdtempSync(join(tmpdir(), 'bitbench-export-'));
     const manifest = await sim.exportQdq(config, join(dir, 'm.onnx'));
-    expect(manifest.layers.every((l) => l.format === 'int8')).toBe(true);
+    if (bits?.a === 8) expect(manifest.layers.every((l) => l.format === 'int8')).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'm.manifest.json'), 'utf8')).opCounts).toEqual(manifest.opCounts);
+    // plain onnxruntime, default options, on the exported file and on the canonical float model
     const session = await ort.InferenceSession.create(join(dir, 'm.onnx'));
+    const fp32 = await ort.InferenceSession.create(encodeModel(sim.model));
     let correct = 0;
-    for await (const batch of test.batches({ batchSize: 100, count: N })) {
-      const out = await session.run({ input: new ort.Tensor('float32', batch.input, batch.dims) });
-      correct += countCorrect(out.logits.data as Float32Array, batch.labels!);
+    const sqnr = new SqnrAccumulator();
+    // the simulator's batches (250), so that the SQNR sums add up in the same order
+    for await (const batch of test.batches({ batchSize: 250, count: N })) {
+      const feeds = { input: new ort.Tensor('float32', batch.input, batch.dims) };
+      const y = (await session.run(feeds)).logits.data as Float32Array;
+      sqnr.add((await fp32.run(feeds)).logits.data as Float32Array, y);
+      correct += countCorrect(y, batch.labels!);
     }
+    await session.release();
+    await fp32.release();
     const simulated = await sim.evaluate(config, test, { limit: N });
     expect(correct / N).toBe(simulated.accuracy);
+    expect(sqnr.db).toBe(simulated.sqnrDb); // equal sums of squared errors: the same outputs
   });
 
   it('cancels through an AbortSignal', async () => {
