@@ -52,8 +52,11 @@ export class EvaluationLedger {
     return this.known.get(evaluationKey(config, split, limit));
   }
 
-  /** Evaluates (or recalls) one configuration. */
-  async evaluate(config: QuantConfig, split: SearchSplit, limit: number | null = null): Promise<EvaluationRecord> {
+  /**
+   * Evaluates (or recalls) one configuration. `via`, when given, runs the evaluation instead of the
+   * evaluator's `evaluate` (a sweep sharing work); it must give the same result.
+   */
+  async evaluate(config: QuantConfig, split: SearchSplit, limit: number | null = null, via?: (options: EvaluateOptions) => Promise<EvaluationResult>): Promise<EvaluationRecord> {
     throwIfCancelled(this.hooks.signal);
     const key = evaluationKey(config, split, limit);
     const cached = this.known.get(key);
@@ -66,7 +69,7 @@ export class EvaluationLedger {
     const started = performance.now();
     let result: EvaluationResult;
     try {
-      result = await this.evaluator.evaluate(config, split, options);
+      result = via ? await via(options) : await this.evaluator.evaluate(config, split, options);
     } catch (error) {
       // An evaluation aborted mid-way is a cancellation, whatever the engine threw.
       throwIfCancelled(this.hooks.signal);

@@ -13,7 +13,8 @@ import { throwIfAborted } from '../runtime/abort.js';
 import { createSession, runFloat } from '../runtime/session.js';
 import { buildQdqModel } from '../simulate/qdqGraph.js';
 import type { QuantSimulator } from '../simulate/simulator.js';
-import type { CapturedBatch, EvaluateOptions, EvaluationResult, FeatureCapture, SearchEvaluator, SearchSplit } from './types.js';
+import { PrefixReuse } from '../simulate/prefixReuse.js';
+import type { CapturedBatch, EvaluateOptions, EvaluationResult, EvaluationSweep, FeatureCapture, SearchEvaluator, SearchSplit } from './types.js';
 
 /** The data a search runs on; the two splits must be disjoint for honest validation numbers. */
 export interface SearchData {
@@ -37,6 +38,8 @@ export class SimulatorEvaluator implements SearchEvaluator {
     readonly data: SearchData,
     private readonly loaded?: LoadedModel,
     private readonly threads = 2,
+    /** Bound on the prefix outputs a phase-1 sweep keeps (default: prefixReuse's). */
+    private readonly sweepMemoryBytes?: number,
   ) {
     if (loaded) this.features = { captureTensors: (config, split, tensors, visit, options) => this.capture(config, split, tensors, visit, options) };
   }
@@ -48,6 +51,21 @@ export class SimulatorEvaluator implements SearchEvaluator {
   async evaluate(config: QuantConfig, split: SearchSplit, options: EvaluateOptions = {}): Promise<EvaluationResult> {
     const result = await this.simulator.evaluate(config, this.data[split], { limit: options.limit, signal: options.signal });
     return { sqnrDb: result.sqnrDb, accuracy: result.accuracy };
+  }
+
+  /** A sweep re-running only the suffix that differs from `base` (engine/simulate/prefixReuse.ts). */
+  async openSweep(base: QuantConfig, split: SearchSplit, options: EvaluateOptions = {}): Promise<EvaluationSweep> {
+    const reuse = await PrefixReuse.open(this.simulator, base, this.data[split], { limit: options.limit, signal: options.signal, memoryBytes: this.sweepMemoryBytes });
+    return {
+      evaluate: async (config, o = {}) => {
+        const result = await reuse.evaluate(config, o.signal ?? options.signal);
+        return { sqnrDb: result.sqnrDb, accuracy: result.accuracy };
+      },
+      get stats() {
+        return { reused: reuse.stats.suffixEvaluations + reuse.stats.identicalToBase, whole: reuse.stats.fullEvaluations, passes: reuse.stats.prefixPasses, peakBytes: reuse.stats.peakBytes };
+      },
+      close: () => reuse.close(),
+    };
   }
 
   async dispose(): Promise<void> {
