@@ -4,6 +4,7 @@
  * capture for MSQ runs the configuration's QDQ graph (the same graph the simulator evaluates and
  * exports) with the requested layer outputs added as graph outputs.
  */
+import { createHash } from 'node:crypto';
 import type * as ort from 'onnxruntime-node';
 import { BitbenchError, type ModelInfo, type QuantConfig } from '../../api/index.js';
 import type { Dataset } from '../data/dataset.js';
@@ -28,6 +29,7 @@ const CAPTURE_BATCH = 64;
 export class SimulatorEvaluator implements SearchEvaluator {
   readonly features?: FeatureCapture;
   private fp32: ort.InferenceSession | undefined;
+  private fingerprintCache: string | undefined;
 
   /**
    * @param loaded the same model loaded by the engine's loader, needed only for tensor capture
@@ -46,6 +48,14 @@ export class SimulatorEvaluator implements SearchEvaluator {
 
   get info(): ModelInfo {
     return this.simulator.info;
+  }
+
+  /** Model and both splits (their hashes cover the samples chosen), shortened. */
+  get fingerprint(): string {
+    const { calibration, validation } = this.data;
+    const text = [this.simulator.info.sha256, calibration.sha256, calibration.size, validation.sha256, validation.size].join('|');
+    this.fingerprintCache ??= createHash('sha256').update(text).digest('hex').slice(0, 16);
+    return this.fingerprintCache;
   }
 
   async evaluate(config: QuantConfig, split: SearchSplit, options: EvaluateOptions = {}): Promise<EvaluationResult> {

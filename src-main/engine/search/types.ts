@@ -77,6 +77,12 @@ export interface SearchEvaluator {
   evaluate(config: QuantConfig, split: SearchSplit, options?: EvaluateOptions): Promise<EvaluationResult>;
   /** Present when the evaluator can capture intermediate tensors (needed by MSQ). */
   readonly features?: FeatureCapture;
+  /**
+   * What this evaluator's numbers depend on besides the configuration (model, data, engine
+   * settings), as a short string; it is part of every evaluation key, so records resumed from
+   * another context (other data, another sample count) are measured again instead of recalled.
+   */
+  readonly fingerprint?: string;
   /** Present when the evaluator can share work between evaluations near one configuration. */
   openSweep?(base: QuantConfig, split: SearchSplit, options?: EvaluateOptions): Promise<EvaluationSweep>;
 }
