@@ -82,15 +82,16 @@ for (const name of values.models!.split(',')) {
   const ratio = (sides: Side[], key: 'wall' | 'cpu', unit: number): number => sides.reduce((s, x) => s + x[key], 0) / sides.reduce((s, x) => s + x.evaluations * unit, 0);
   const stats = withReuse[0].table.reuse;
   rows.push(
-    `${name.padEnd(12)} ${String(IMAGES).padStart(6)} ${String(without[0].evaluations).padStart(11)}  ${one.toFixed(3).padStart(8)} s  ${ratio(without, 'wall', one).toFixed(3).padStart(13)}  ${ratio(withReuse, 'wall', one).toFixed(3).padStart(10)}  ${(ratio(withReuse, 'cpu', oneCpu) / ratio(without, 'cpu', oneCpu)).toFixed(3).padStart(14)}  ${stats ? `${stats.reused}/${stats.whole}/${stats.passes}/${(stats.peakBytes / 2 ** 20).toFixed(1)}` : '-'}`.padEnd(10) +
+    `${name.padEnd(12)} ${String(IMAGES).padStart(6)} ${String(without[0].evaluations).padStart(11)}  ${one.toFixed(3).padStart(8)} s  ${ratio(without, 'wall', one).toFixed(3).padStart(13)}  ${ratio(withReuse, 'wall', one).toFixed(3).padStart(10)}  ${(ratio(withReuse, 'wall', one) / ratio(without, 'wall', one)).toFixed(3).padStart(15)}  ${(ratio(withReuse, 'cpu', oneCpu) / ratio(without, 'cpu', oneCpu)).toFixed(3).padStart(14)}  ${stats ? `${stats.reused}/${stats.whole}/${stats.passes}/${(stats.peakBytes / 2 ** 20).toFixed(1)}` : '-'}`.padEnd(10) +
       `  ${withReuse.every((s) => sameTable(s.table, without[0].table)) ? 'yes' : 'NO'}`,
   );
   await simulator.dispose();
 }
 log(`\nPhase 1 of Pareto-greedy, candidates ${candidates.map((c) => `W${c.w ?? 32}A${c.a ?? 32}`).join(',')}, ${IMAGES} calibration images on both sides, ${values.repeats} alternating repeat(s), ${values.threads} onnxruntime threads.`);
 log('ratio = phase-1 wall time / (evaluations x one evaluation); one evaluation = median wall time of one phase-1 evaluation run whole (same images).');
-log('reuse stats = evaluations run as suffixes / run whole / prefix passes / peak kept MiB.');
-log('model        images  evaluations  one evaluation  ratio without  ratio with  CPU with/without  reuse stats      identical');
+log('with/without = phase-1 time with reuse / without (wall, and CPU seconds of this process: steadier on a loaded machine).');
+log('reuse stats = evaluations run as suffixes (or identical to the top) / run whole / prefix passes / peak kept MiB.');
+log('model        images  evaluations  one evaluation  ratio without  ratio with  wall with/without  CPU with/without  reuse stats      identical');
 for (const row of rows) log(row);
 if (mismatch) {
   log('\nPrefix reuse changed a phase-1 number: that is a bug.');
