@@ -116,6 +116,21 @@ for (const name of ['resnet20', 'vit']) {
       }
     }, 120_000);
 
+    it('stops at cancellation with CANCELLED, before and during an evaluation', async () => {
+      const base = uniform(sim, { w: 8, a: 8 });
+      const aborted = AbortSignal.abort();
+      await expect(PrefixReuse.open(sim, base, data, { limit: N, signal: aborted })).rejects.toMatchObject({ code: 'CANCELLED' });
+      const reuse = await PrefixReuse.open(sim, base, data, { limit: N });
+      try {
+        const config = { groups: { ...base.groups, [sim.info.groups[2].id]: { w: 4, a: 4 } } };
+        await expect(reuse.evaluate(config, aborted)).rejects.toMatchObject({ code: 'CANCELLED' });
+        // Nothing half-kept is used afterwards: the next evaluation is complete and exact.
+        expect((await reuse.evaluate(config)).sqnrDb).toBe((await sim.evaluate(config, data, { limit: N })).sqnrDb);
+      } finally {
+        reuse.close();
+      }
+    }, 120_000);
+
     it('cuts only at level tensors', () => {
       const model = sim.qdqModel(uniform(sim, { w: 8, a: 8 }));
       const levels = new Set(levelTensors(model));
