@@ -8,8 +8,8 @@
  *     suffix:            (graph input) L -> DQ -> [ changed tail ] -> output
  *
  * A cut is only ever made at a "level tensor" L: the integer levels an activation quantizer hands
- * to its DequantizeLinear (or, for the float form of wide activations, the rounded levels before
- * the final Mul). onnxruntime fuses DQ -> op -> Q into integer kernels, so a float tensor in the
+ * to its DequantizeLinear (or, for the float forms of wide activations, the rounded levels before
+ * the final product with the scale). onnxruntime fuses DQ -> op -> Q into integer kernels, so a float tensor in the
  * middle of such a unit never exists in the whole graph and cutting there would change the numbers;
  * L is the boundary between two units and exists in both. Nodes upstream of a change are pulled
  * into the suffix until every tensor the suffix reads is a level tensor or the model input.
@@ -178,10 +178,21 @@ function producers(model: Model): Map<string, Node> {
   return out;
 }
 
-/** True when `node` reads `x` as the levels of an activation quantizer (see levelTensors). */
+/**
+ * True when `node` reads `x` as the levels of an activation quantizer (see levelTensors): the
+ * integer input of a DequantizeLinear; the rounded levels (Clip output) a float Mul by the scale
+ * reads; or, in the channel-blocked float form, the levels a bias-free 1x1 depthwise Conv (times
+ * the scale) reads from the unshifting 1x1 Conv after the Clip.
+ */
 function isLevelRead(node: Node, x: string, initializers: ReadonlyMap<string, Tensor>, producer: ReadonlyMap<string, Node>): boolean {
   if (node.inputs[0] !== x) return false;
   if (node.opType === 'DequantizeLinear') return true;
+  if (node.opType === 'Conv' && node.inputs.length === 2) {
+    const weight = initializers.get(node.inputs[1]);
+    const unshift = producer.get(x);
+    const pointwise = weight !== undefined && weight.dims.length === 4 && weight.dims[1] === 1 && weight.dims[2] === 1 && weight.dims[3] === 1;
+    return pointwise && unshift?.opType === 'Conv' && producer.get(unshift.inputs[0])?.opType === 'Clip';
+  }
   if (node.opType !== 'Mul' || node.inputs.length !== 2) return false;
   const scale = initializers.get(node.inputs[1]);
   return producer.get(x)?.opType === 'Clip' && scale !== undefined && scale.dims.length === 0;
