@@ -6,13 +6,17 @@
 import { BitbenchError, formatBitPair, type QuantConfig } from '../../api/index.js';
 import type { EvaluateOptions, EvaluationRecord, EvaluationResult, SearchEvaluator, SearchHooks, SearchSplit } from './types.js';
 
-/** Canonical key of a measurement: group order and object layout do not matter. */
-export function evaluationKey(config: QuantConfig, split: SearchSplit, limit: number | null): string {
+/**
+ * Canonical key of a measurement: group order and object layout do not matter. `context` (the
+ * evaluator's fingerprint: model, data, engine settings) makes the key name the measurement and
+ * not only the configuration, so a record made on other data is never recalled as this one.
+ */
+export function evaluationKey(config: QuantConfig, split: SearchSplit, limit: number | null, context?: string): string {
   const groups = Object.keys(config.groups)
     .sort()
     .map((id) => `${id}=${formatBitPair(config.groups[id])}`)
     .join(';');
-  return `${split}|${limit ?? 'all'}|${config.rounding ?? 'nearest'}|${config.calibration ?? 'default'}|${groups}`;
+  return `${context ? `${context}#` : ''}${split}|${limit ?? 'all'}|${config.rounding ?? 'nearest'}|${config.calibration ?? 'default'}|${groups}`;
 }
 
 /** Throws CANCELLED when the signal has fired; searches call it between steps. */
@@ -49,13 +53,16 @@ export class EvaluationLedger {
 
   /** The cached record for a measurement, if any, without running anything. */
   lookup(config: QuantConfig, split: SearchSplit, limit: number | null = null): EvaluationRecord | undefined {
-    return this.known.get(evaluationKey(config, split, limit));
+    return this.known.get(evaluationKey(config, split, limit, this.evaluator.fingerprint));
   }
 
-  /** Evaluates (or recalls) one configuration. */
-  async evaluate(config: QuantConfig, split: SearchSplit, limit: number | null = null): Promise<EvaluationRecord> {
+  /**
+   * Evaluates (or recalls) one configuration. `via`, when given, runs the evaluation instead of the
+   * evaluator's `evaluate` (a sweep sharing work); it must give the same result.
+   */
+  async evaluate(config: QuantConfig, split: SearchSplit, limit: number | null = null, via?: (options: EvaluateOptions) => Promise<EvaluationResult>): Promise<EvaluationRecord> {
     throwIfCancelled(this.hooks.signal);
-    const key = evaluationKey(config, split, limit);
+    const key = evaluationKey(config, split, limit, this.evaluator.fingerprint);
     const cached = this.known.get(key);
     if (cached) {
       if (this.resumed.delete(key)) this.recalled += 1;
@@ -66,7 +73,7 @@ export class EvaluationLedger {
     const started = performance.now();
     let result: EvaluationResult;
     try {
-      result = await this.evaluator.evaluate(config, split, options);
+      result = via ? await via(options) : await this.evaluator.evaluate(config, split, options);
     } catch (error) {
       // An evaluation aborted mid-way is a cancellation, whatever the engine threw.
       throwIfCancelled(this.hooks.signal);

@@ -4,12 +4,17 @@
  * is set to each lower candidate and the network is measured (output SQNR against FP32 on the
  * calibration split, or the task metric). The result is plain data: one entry per group and
  * candidate.
+ *
+ * Every lowered configuration shares the top configuration's network upstream of its group, on
+ * the same images; when the evaluator can share that work (a sweep: the engine keeps the prefix's
+ * outputs and re-runs only the suffix), phase 1 goes through it, with identical numbers.
  */
 import type { BitPair, ModelInfo, QuantConfig } from '../../api/index.js';
 import { formatBitPair } from '../../api/index.js';
 import { toConfig, uniformAssignment } from './candidates.js';
 import type { EvaluationLedger } from './evaluationLedger.js';
 import type { ProgressTracker } from './progress.js';
+import type { EvaluationSweep, SweepStats } from './types.js';
 
 /** Which measurement ranks the groups. */
 export type SensitivityMetric = 'sqnr' | 'accuracy';
@@ -34,6 +39,8 @@ export interface SensitivityTable {
   /** Wall time of phase 1 and the evaluations it ran (cache hits excluded). */
   seconds: number;
   evaluations: number;
+  /** What prefix reuse did in this phase 1 (absent when it was off or not available). */
+  reuse?: SweepStats;
 }
 
 /** Options of phase 1. */
@@ -41,6 +48,8 @@ export interface SensitivityOptions {
   candidates: BitPair[];
   limit: number | null;
   extras: Pick<QuantConfig, 'rounding' | 'calibration'>;
+  /** Share work between the lowered configurations when the evaluator can; default true. */
+  prefixReuse?: boolean;
 }
 
 /** Measures the sensitivity list; candidates must already be ordered most precise first. */
@@ -53,13 +62,27 @@ export async function measureSensitivity(info: ModelInfo, ledger: EvaluationLedg
   const top = await ledger.evaluate(toConfig(topGroups, extras), 'calibration', limit);
   progress.step(`all groups at ${formatBitPair(candidates[0])}`);
   const entries: SensitivityEntry[] = [];
-  for (const group of info.groups) {
-    for (let c = 1; c < candidates.length; c++) {
-      const groups = { ...topGroups, [group.id]: { ...candidates[c] } };
-      const record = await ledger.evaluate(toConfig(groups, extras), 'calibration', limit);
-      entries.push({ groupId: group.id, candidate: c, sqnrDb: record.sqnrDb, accuracy: record.accuracy });
-      progress.step(`${group.id} at ${formatBitPair(candidates[c])}`);
+  // Opened on the first evaluation not already on record, so a resumed phase 1 pays nothing.
+  let sweep: Promise<EvaluationSweep> | undefined;
+  const openSweep = options.prefixReuse === false ? undefined : ledger.evaluator.openSweep?.bind(ledger.evaluator);
+  const topConfig = toConfig(topGroups, extras);
+  let reuse: SweepStats | undefined;
+  try {
+    for (const group of info.groups) {
+      for (let c = 1; c < candidates.length; c++) {
+        const groups = { ...topGroups, [group.id]: { ...candidates[c] } };
+        const config = toConfig(groups, extras);
+        const via = openSweep && (async (o: { signal?: AbortSignal }) => (await (sweep ??= openSweep(topConfig, 'calibration', { limit: limit ?? undefined, signal: o.signal }))).evaluate(config, o));
+        const record = await ledger.evaluate(config, 'calibration', limit, via);
+        entries.push({ groupId: group.id, candidate: c, sqnrDb: record.sqnrDb, accuracy: record.accuracy });
+        progress.step(`${group.id} at ${formatBitPair(candidates[c])}`);
+      }
     }
+  } finally {
+    // A failed opening is the evaluation's error, already thrown.
+    const opened = await sweep?.catch(() => undefined);
+    opened?.close();
+    reuse = opened?.stats;
   }
   return {
     candidates,
@@ -68,6 +91,7 @@ export async function measureSensitivity(info: ModelInfo, ledger: EvaluationLedg
     limit,
     seconds: (performance.now() - started) / 1000,
     evaluations: ledger.evaluations - evaluationsBefore,
+    ...(reuse ? { reuse: { ...reuse } } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * capture for MSQ runs the configuration's QDQ graph (the same graph the simulator evaluates and
  * exports) with the requested layer outputs added as graph outputs.
  */
+import { createHash } from 'node:crypto';
 import type * as ort from 'onnxruntime-node';
 import { BitbenchError, type ModelInfo, type QuantConfig } from '../../api/index.js';
 import type { Dataset } from '../data/dataset.js';
@@ -13,7 +14,8 @@ import { throwIfAborted } from '../runtime/abort.js';
 import { createSession, runFloat } from '../runtime/session.js';
 import { buildQdqModel } from '../simulate/qdqGraph.js';
 import type { QuantSimulator } from '../simulate/simulator.js';
-import type { CapturedBatch, EvaluateOptions, EvaluationResult, FeatureCapture, SearchEvaluator, SearchSplit } from './types.js';
+import { PrefixReuse } from '../simulate/prefixReuse.js';
+import type { CapturedBatch, EvaluateOptions, EvaluationResult, EvaluationSweep, FeatureCapture, SearchEvaluator, SearchSplit } from './types.js';
 
 /** The data a search runs on; the two splits must be disjoint for honest validation numbers. */
 export interface SearchData {
@@ -27,6 +29,7 @@ const CAPTURE_BATCH = 64;
 export class SimulatorEvaluator implements SearchEvaluator {
   readonly features?: FeatureCapture;
   private fp32: ort.InferenceSession | undefined;
+  private fingerprintCache: string | undefined;
 
   /**
    * @param loaded the same model loaded by the engine's loader, needed only for tensor capture
@@ -37,6 +40,8 @@ export class SimulatorEvaluator implements SearchEvaluator {
     readonly data: SearchData,
     private readonly loaded?: LoadedModel,
     private readonly threads = 2,
+    /** Bound on the prefix outputs a phase-1 sweep keeps (default: prefixReuse's). */
+    private readonly sweepMemoryBytes?: number,
   ) {
     if (loaded) this.features = { captureTensors: (config, split, tensors, visit, options) => this.capture(config, split, tensors, visit, options) };
   }
@@ -45,9 +50,32 @@ export class SimulatorEvaluator implements SearchEvaluator {
     return this.simulator.info;
   }
 
+  /** Model and both splits (their hashes cover the samples chosen), shortened. */
+  get fingerprint(): string {
+    const { calibration, validation } = this.data;
+    const text = [this.simulator.info.sha256, calibration.sha256, calibration.size, validation.sha256, validation.size].join('|');
+    this.fingerprintCache ??= createHash('sha256').update(text).digest('hex').slice(0, 16);
+    return this.fingerprintCache;
+  }
+
   async evaluate(config: QuantConfig, split: SearchSplit, options: EvaluateOptions = {}): Promise<EvaluationResult> {
     const result = await this.simulator.evaluate(config, this.data[split], { limit: options.limit, signal: options.signal });
     return { sqnrDb: result.sqnrDb, accuracy: result.accuracy };
+  }
+
+  /** A sweep re-running only the suffix that differs from `base` (engine/simulate/prefixReuse.ts). */
+  async openSweep(base: QuantConfig, split: SearchSplit, options: EvaluateOptions = {}): Promise<EvaluationSweep> {
+    const reuse = await PrefixReuse.open(this.simulator, base, this.data[split], { limit: options.limit, signal: options.signal, memoryBytes: this.sweepMemoryBytes });
+    return {
+      evaluate: async (config, o = {}) => {
+        const result = await reuse.evaluate(config, o.signal ?? options.signal);
+        return { sqnrDb: result.sqnrDb, accuracy: result.accuracy };
+      },
+      get stats() {
+        return { reused: reuse.stats.suffixEvaluations + reuse.stats.identicalToBase, whole: reuse.stats.fullEvaluations, passes: reuse.stats.prefixPasses, peakBytes: reuse.stats.peakBytes };
+      },
+      close: () => reuse.close(),
+    };
   }
 
   async dispose(): Promise<void> {

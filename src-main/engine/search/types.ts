@@ -49,12 +49,42 @@ export interface FeatureCapture {
   ): Promise<void>;
 }
 
+/** What a sweep did: evaluations run on reused work, evaluations run whole, and its memory. */
+export interface SweepStats {
+  reused: number;
+  whole: number;
+  /** Passes that computed shared work (for prefix reuse: prefix passes). */
+  passes: number;
+  /** Most memory the shared work held at once, bytes. */
+  peakBytes: number;
+}
+
+/**
+ * Many evaluations of configurations near one base configuration on one split and sample count
+ * (phase 1: the top configuration with one group lowered). Results equal `evaluate`'s exactly;
+ * the evaluator may share work between them (the engine re-runs only what differs from the base).
+ */
+export interface EvaluationSweep {
+  evaluate(config: QuantConfig, options?: Pick<EvaluateOptions, 'signal'>): Promise<EvaluationResult>;
+  readonly stats: SweepStats;
+  /** Frees what the sweep holds. */
+  close(): void;
+}
+
 /** Measures configurations of one model. */
 export interface SearchEvaluator {
   readonly info: ModelInfo;
   evaluate(config: QuantConfig, split: SearchSplit, options?: EvaluateOptions): Promise<EvaluationResult>;
   /** Present when the evaluator can capture intermediate tensors (needed by MSQ). */
   readonly features?: FeatureCapture;
+  /**
+   * What this evaluator's numbers depend on besides the configuration (model, data, engine
+   * settings), as a short string; it is part of every evaluation key, so records resumed from
+   * another context (other data, another sample count) are measured again instead of recalled.
+   */
+  readonly fingerprint?: string;
+  /** Present when the evaluator can share work between evaluations near one configuration. */
+  openSweep?(base: QuantConfig, split: SearchSplit, options?: EvaluateOptions): Promise<EvaluationSweep>;
 }
 
 /**

@@ -193,6 +193,25 @@ export class QuantSimulator {
     await this.sessions.giveBack(await this.borrowSession(this.validateConfig(config)));
   }
 
+  /**
+   * The QDQ model `evaluate` runs for a configuration, and how it runs it (samples per run,
+   * threads, tensor names): the hook prefix reuse (prefixReuse.ts) builds its cut graphs from.
+   */
+  qdqModel(config: QuantConfig): Model {
+    return this.build(this.validateConfig(config)).model;
+  }
+
+  /** Samples per onnxruntime run, intra-op threads and the model's input/output tensor names. */
+  get runSettings(): { batchSize: number; threads: number; inputName: string; outputName: string } {
+    return { batchSize: this.options.batchSize, threads: this.options.threads, inputName: this.loaded.inputName, outputName: this.loaded.outputName };
+  }
+
+  /** FP32 outputs on samples [start, start + count) of `data`, the reference `evaluate` compares with (cached). */
+  async referenceOutputs(data: Dataset, start: number, count: number, signal?: AbortSignal): Promise<Float32Array> {
+    checkDataShape(this.loaded, data);
+    return (await this.reference(data, start, count, signal)).outputs;
+  }
+
   /** Seconds the FP32 model took on the same batches (measured when the reference was computed). */
   referenceSeconds(data: Dataset, start = 0, count = data.size): number | null {
     return this.references.get(`${data.sha256}:${start}:${count}`)?.seconds ?? null;
