@@ -34,7 +34,7 @@ export async function paretoSearch(ctx: SearchContext, baselines: readonly Basel
   let binarySearch: ParetoOutcome['binarySearch'];
   let chosenIndex: number | null = null;
   const target = ctx.targetAccuracy;
-  if (target !== null) {
+  if (target !== null && plan.binarySearch !== false) {
     const budget = Math.ceil(Math.log2(points.length + 1));
     ctx.progress.begin('binary-search', budget);
     const result = await searchFront(

@@ -32,6 +32,11 @@ export interface SearchPlan {
    * Pareto-greedy picks its best configuration at each (default: the cost of each baseline).
    */
   budgets?: number[];
+  /**
+   * Pareto-greedy: false skips the binary search for the cheapest point within the drop (for a
+   * caller that only wants the picks at budgets, e.g. a comparison at fixed costs). Default true.
+   */
+  binarySearch?: boolean;
   /** Pareto-greedy's pick at a budget: front points measured, then measured exchanges. */
   budgetPick?: Partial<{ k: number } & RefineOptions>;
   genetic?: Partial<GeneticOptions>;
