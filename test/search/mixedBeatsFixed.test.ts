@@ -3,9 +3,15 @@
  * BOPs and separately in model size, Pareto-greedy's pick (atBudgets) is more accurate on
  * validation data than fixed W4A8. Calibration is 512 shuffled train images, validation the first
  * VALIDATION test images (disjoint); the pick sees calibration data only. Both searches share one
- * record of evaluations, as a resumed job would, so phase 1 runs once. The margin asserted is half
- * of the one measured when the test was written (see MARGIN), so it fails on a real regression and
- * not on the last digit of a float.
+ * record of evaluations, as a resumed job would, so phase 1 runs once (on 128 images to keep the
+ * test short; the binary search is skipped, the picks do not need it).
+ *
+ * Why MobileNetV2: it is the reference model with room between fixed W4A8 and W8A8 (90.8 vs 91.5
+ * on 10k), so a better allocation shows as a margin well above the noise of which images flip. On
+ * the ViT the whole gap is 0.3 points (uniform W5A8, 25% larger, is only +0.02 on 10k), so any
+ * result there is at the noise floor; ResNet-20 on 2000 images won by 3 images.
+ * Measured when written: +0.58 (BOPs) and +0.46 (size) points on these 5000 images (23 and 29
+ * images); MARGIN is below half of both, so the test fails on a regression, not on one image.
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +30,7 @@ const DATA = '/usr/share/datasets/fashion-mnist';
 const available = existsSync(MODEL) && existsSync(`${DATA}/t10k-images-idx3-ubyte.gz`);
 const PRE = { scale: 1 / 255, mean: [0.286], std: [0.353] };
 const VALIDATION = 5000;
-/** Accuracy points the pick must win by (validation has 2000 images: one image is 0.05 points). */
+/** Accuracy points the pick must win by (one image of 5000 is 0.02 points). */
 const MARGIN = 0.2;
 
 describe.skipIf(!available)('mixed precision beats fixed W4A8 at its cost (MobileNetV2)', () => {
@@ -41,7 +47,7 @@ describe.skipIf(!available)('mixed precision beats fixed W4A8 at its cost (Mobil
       seed: 0,
       extras: { rounding: 'nearest' as const },
       sensitivityMetric: 'sqnr' as const,
-      phase1Limit: 256,
+      phase1Limit: 128,
       baselines: parseCandidates('W4A8'),
       binarySearch: false,
     };
@@ -60,6 +66,7 @@ describe.skipIf(!available)('mixed precision beats fixed W4A8 at its cost (Mobil
         expect(Object.values(pick.entry.config.groups).some((p) => p.w !== 4 || p.a !== 8)).toBe(true);
         margins[cost] = 100 * (pick.entry.accuracy! - fixed.accuracy!);
       }
+      console.log(`mixed - fixed W4A8 on ${VALIDATION} validation images, points: ${JSON.stringify(margins)}`);
       expect(margins.bops, JSON.stringify(margins)).toBeGreaterThan(MARGIN);
       expect(margins.size, JSON.stringify(margins)).toBeGreaterThan(MARGIN);
     } finally {
