@@ -17,7 +17,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { roundingQuality, type RoundingReport } from './quality/roundingQuality.js';
-import { CANDIDATES, MSQ_SAMPLES, PHASE1, PICK_K, searchQuality, type SearchReport } from './quality/searchQuality.js';
+import { CANDIDATES, MSQ_SAMPLES, PHASE1, searchQuality, type SearchReport } from './quality/searchQuality.js';
 import { CALIB, openBenchModel, pct } from './quality/setup.js';
 
 const args = process.argv.slice(2);
@@ -38,14 +38,14 @@ const note = (text: string): void => void process.stderr.write(text + '\n');
 
 function printSearch(reports: SearchReport[]): void {
   log(`\nSearch quality: validation = Fashion-MNIST test[0:${VAL}] (10000 = the whole test split), calibration = ${CALIB} shuffled train images (disjoint); phase 1 on ${PHASE1} of them, MSQ estimates on ${MSQ_SAMPLES}.`);
-  log(`Candidates ${CANDIDATES}. Accuracy in %. greedy = the front's first point within the fixed cost; mixed = best of the first ${PICK_K} such points by measured calibration SQNR (validation untouched); its cost is <= the fixed cost.`);
+  log(`Candidates ${CANDIDATES}. Accuracy in %. greedy = the front's first point within the fixed cost; mixed = the search's pick at that cost (best of the first front points within it by calibration SQNR, then measured exchanges; validation untouched); its cost is <= the fixed cost. cal SQNR = calibration SQNR of the starting point -> the pick (exchanges kept).`);
   log('MSQ runs once to the size of fixed W4 (its algorithm targets size); "-" = its sequence never gets within that BOPs budget.');
   log('\n== Mixed vs fixed at the same cost ==');
-  log('model        cost  at     fixed  greedy   mixed  genetic    msq  mixed-fixed  mixed config');
+  log('model        cost  at     fixed  greedy   mixed  genetic    msq  mixed-fixed  cal SQNR dB        mixed config');
   for (const r of reports) {
     for (const row of r.rows) {
       const delta = row.mixed !== null && row.fixed !== null ? (100 * (row.mixed - row.fixed)).toFixed(2) : '-';
-      log(`${r.model.padEnd(12)} ${row.cost.padEnd(5)} ${row.at.padEnd(5)} ${pct(row.fixed)}  ${pct(row.greedy)}  ${pct(row.mixed)}  ${pct(row.genetic)}  ${pct(row.msq)}  ${delta.padStart(11)}  ${row.config}`);
+      log(`${r.model.padEnd(12)} ${row.cost.padEnd(5)} ${row.at.padEnd(5)} ${pct(row.fixed)}  ${pct(row.greedy)}  ${pct(row.mixed)}  ${pct(row.genetic)}  ${pct(row.msq)}  ${delta.padStart(11)}  ${(row.pick ? `${row.pick.startSqnrDb.toFixed(2)}->${row.pick.sqnrDb.toFixed(2)} (${row.pick.exchanges})` : '-').padEnd(17)} ${row.config}`);
     }
   }
   log('\n== Phase 1 ==');

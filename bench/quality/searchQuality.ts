@@ -6,7 +6,6 @@
  * measured once and reused.
  */
 import { parseCandidates } from '../../src-main/engine/search/candidates.js';
-import { pickWithinBudget } from '../../src-main/engine/search/budgetPick.js';
 import type { CostKind } from '../../src-main/engine/search/cost/costModel.js';
 import { createCostModel } from '../../src-main/engine/search/cost/createCostModel.js';
 import { EvaluationLedger } from '../../src-main/engine/search/evaluationLedger.js';
@@ -23,14 +22,12 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { CALIB, type BenchModel } from './setup.js';
 
 /** One wide candidate set for every search: below W4A4 (W3A4, W2A4) and above W4A8. */
-export const CANDIDATES = 'W8A8,W6A8,W8A4,W4A8,W4A4,W3A8,W3A4,W2A4';
+export const CANDIDATES = 'W8A8,W6A8,W5A8,W4A8,W3A8,W6A6,W5A6,W4A6,W8A4,W4A4,W3A4,W2A4';
 /**
  * MSQ lowers weights and activations together one bit at a time (W8A8, W7A7, ..., W4A4, W3A4) to
  * a size target; it runs once, to the size of fixed W4, and its sequence is placed on both axes.
  */
 const MSQ_CANDIDATES = 'W8A8,W3A4';
-/** Front points measured on calibration data when picking at a budget. */
-export const PICK_K = 4;
 export const PHASE1 = 256;
 export const MSQ_SAMPLES = 128;
 /** Candidates whose phase-1 ranking is re-measured on all calibration images. */
@@ -41,9 +38,11 @@ export interface BudgetRow {
   at: string;
   budget: number;
   fixed: number | null;
-  /** The greedy front's first point within the budget, and the best of PICK_K by calibration SQNR. */
+  /** The greedy front's first point within the budget, and the search's pick there (atBudgets). */
   greedy: number | null;
   mixed: number | null;
+  /** Calibration SQNR of the pick's starting front point and of the pick; exchanges kept. */
+  pick: { startSqnrDb: number; sqnrDb: number; exchanges: number } | null;
   mixedCost: number;
   genetic: number | null;
   msq: number | null;
@@ -121,14 +120,16 @@ export async function searchQuality(model: BenchModel, note: (text: string) => v
     const msqPoints: FrontEntry[] = [];
     for (const fixed of budgets) {
       const greedyPoint = pointWithinBudget(pareto.front, fixed.cost)!;
-      const picked = (await pickWithinBudget(pareto.front, fixed.cost, l, PICK_K))!.entry;
+      const choice = pareto.atBudgets!.find((c) => c.baseline === fixed.bits)!;
+      const picked = choice.entry;
       report.rows.push({
         cost,
         at: fixed.bits,
         budget: fixed.cost,
         fixed: fixed.accuracy,
         greedy: (await l.evaluate(greedyPoint.config, 'validation')).accuracy,
-        mixed: (await l.evaluate(picked.config, 'validation')).accuracy,
+        mixed: picked.accuracy,
+        pick: { startSqnrDb: choice.startSqnrDb, sqnrDb: choice.calibrationSqnrDb, exchanges: choice.exchanges },
         mixedCost: picked.cost,
         genetic: pointWithinBudget(genetic.front, fixed.cost)?.accuracy ?? null,
         msq: await msqAt(fixed.cost).then((p) => (p && msqPoints.push(p), p?.accuracy ?? null)),

@@ -142,6 +142,14 @@ export function formatSearchResult(r: RunSearchResult): string {
   for (const b of r.baselines) lines.push(`  ${b.bits.padEnd(7)} cost ${b.cost.toPrecision(4).padStart(10)}  accuracy ${pct(b.accuracy)}  SQNR ${b.sqnrDb?.toFixed(1) ?? '-'} dB`);
   lines.push('', `front (${r.front.length} points, ${r.front.filter((e) => e.evaluated).length} evaluated):`);
   for (const e of r.front) if (e.evaluated) lines.push(`  cost ${e.cost.toPrecision(4).padStart(10)}  accuracy ${pct(e.accuracy)}  SQNR ${e.sqnrDb?.toFixed(1) ?? '-'} dB  ${summarizeConfig(e.config)}`);
+  if (r.atBudgets?.length) {
+    lines.push('', 'best mixed configuration at each budget (picked on calibration data; accuracy on validation):');
+    for (const c of r.atBudgets) {
+      const fixed = c.baseline === null ? undefined : r.baselines.find((b) => b.bits === c.baseline);
+      const versus = fixed?.accuracy != null && c.entry.accuracy !== null ? `  vs fixed ${c.baseline} ${pct(fixed.accuracy)} (${c.entry.accuracy >= fixed.accuracy ? '+' : ''}${(100 * (c.entry.accuracy - fixed.accuracy)).toFixed(2)} points)` : '';
+      lines.push(`  at ${(c.baseline ?? 'budget').padEnd(7)} ${c.budget.toPrecision(4).padStart(10)}: cost ${c.entry.cost.toPrecision(4)}, accuracy ${pct(c.entry.accuracy)}${versus}  ${summarizeConfig(c.entry.config)}`);
+    }
+  }
   lines.push('');
   if (r.chosen) lines.push(`chosen${r.chosenWithinDrop ? '' : ' (none met the target; most accurate shown)'}: cost ${r.chosen.cost.toPrecision(4)} ${r.costUnit}, accuracy ${pct(r.chosen.accuracy)}, ${summarizeConfig(r.chosen.config)}`);
   if (r.binarySearch) lines.push(`binary search: ${r.binarySearch.evaluations} evaluations for ${r.binarySearch.points} points (bound ${r.binarySearch.bound})`);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SyntheticEvaluator, syntheticModel } from '../../../test/search/synthetic.js';
-import { pickWithinBudget } from './budgetPick.js';
+import { pickWithinBudget, refineAtBudget } from './budgetPick.js';
+import { parseCandidates } from './candidates.js';
+import { SizeCostModel } from './cost/size.js';
 import { EvaluationLedger } from './evaluationLedger.js';
+import { ProgressTracker } from './progress.js';
+import { measureSensitivity, PenaltyModel } from './sensitivity.js';
 import type { FrontEntry } from './result.js';
 
 const info = syntheticModel([100, 100], [10, 10]);
@@ -29,5 +33,46 @@ describe('pickWithinBudget', () => {
     expect(ledger.lookup(front[1].config, 'calibration')).toBeDefined();
     expect(ledger.lookup(front[1].config, 'validation')).toBeUndefined();
     expect(await pickWithinBudget(front, 5, ledger)).toBeUndefined();
+  });
+});
+
+describe('refineAtBudget', () => {
+  const model = syntheticModel([100, 100, 100, 100], [10, 10, 10, 10]);
+  const candidates = parseCandidates('W8A8,W6A8,W4A8,W2A8');
+
+  async function setup(sensitivity: number[]) {
+    const evaluator = new SyntheticEvaluator(model, sensitivity);
+    const ledger = new EvaluationLedger(evaluator);
+    const table = await measureSensitivity(model, ledger, { candidates, limit: null, extras: {} }, new ProgressTracker(undefined, () => 0));
+    const ctx = { info: model, candidates, penalties: new PenaltyModel(table, 'sqnr'), costModel: new SizeCostModel(model), extras: {}, ledger };
+    return { evaluator, ledger, ctx };
+  }
+
+  it('moves bits from insensitive groups to the sensitive one, within the budget, on calibration data only', async () => {
+    const { evaluator, ledger, ctx } = await setup([1, 1, 1000, 1]);
+    // A poor start: the sensitive group g2 at 2 bits while insensitive ones keep 8.
+    const start = { g0: { w: 8, a: 8 }, g1: { w: 8, a: 8 }, g2: { w: 2, a: 8 }, g3: { w: 4, a: 8 } };
+    const budget = ctx.costModel.cost(start);
+    const before = ledger.evaluations;
+    const refined = await refineAtBudget(ctx, start, budget, { proposals: 4, rounds: 4 });
+    expect(refined.cost).toBeLessThanOrEqual(budget);
+    expect(refined.exchanges).toBeGreaterThan(0);
+    expect(refined.groups.g2.w).toBeGreaterThan(2);
+    expect(refined.sqnrDb).toBeGreaterThan(refined.startSqnrDb + 10);
+    expect(refined.sqnrDb).toBeCloseTo(-10 * Math.log10(evaluator.noise({ groups: refined.groups })), 6);
+    // At most one measurement for the start and `proposals` per round.
+    expect(ledger.evaluations - before).toBeLessThanOrEqual(1 + 4 * 4);
+    expect(ledger.lookup({ groups: refined.groups }, 'validation')).toBeUndefined();
+  });
+
+  it('keeps a start that no exchange improves, and is deterministic', async () => {
+    const { ctx } = await setup([1, 1, 1, 1]);
+    const start = { g0: { w: 4, a: 8 }, g1: { w: 4, a: 8 }, g2: { w: 4, a: 8 }, g3: { w: 4, a: 8 } };
+    const budget = ctx.costModel.cost(start);
+    const a = await refineAtBudget(ctx, start, budget);
+    const b = await refineAtBudget(ctx, start, budget);
+    expect(a.exchanges).toBe(0);
+    expect(a.groups).toEqual(start);
+    expect(b).toEqual(a);
   });
 });

@@ -32,6 +32,25 @@ export interface BaselineEntry extends FrontEntry {
   bits: string;
 }
 
+/**
+ * The best mixed configuration found at one cost budget (Pareto-greedy): by default one per fixed
+ * baseline, at that baseline's cost, so "mixed vs fixed at the same cost" is part of every result.
+ * Chosen on calibration data only; `entry` carries its validation measurement for comparison.
+ */
+export interface BudgetChoice {
+  budget: number;
+  /** The fixed baseline whose cost set the budget ("W4A8"), or null for an explicit budget. */
+  baseline: string | null;
+  entry: FrontEntry;
+  /** Front index of the starting point (best of the first points within the budget). */
+  frontIndex: number;
+  /** Calibration output SQNR (dB) of the starting point and of the chosen configuration. */
+  startSqnrDb: number;
+  calibrationSqnrDb: number;
+  /** Measured exchanges kept by the refinement. */
+  exchanges: number;
+}
+
 export interface SearchResult {
   method: SearchMethod;
   model: string;
@@ -51,6 +70,8 @@ export interface SearchResult {
   seconds: number;
   sensitivity?: { metric: SensitivityMetric; table: SensitivityTable; kendallTau: number | null };
   binarySearch?: { points: number; evaluations: number; bound: number };
+  /** Pareto-greedy: the best configuration at each budget (see BudgetChoice), cheapest last. */
+  atBudgets?: BudgetChoice[];
   /** MSQ's per-step layer accuracies, or anything else a method wants to show. */
   notes?: string[];
 }

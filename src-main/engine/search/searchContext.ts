@@ -13,6 +13,7 @@ import type { SensitivityMetric } from './sensitivity.js';
 import type { GeneticOptions } from './genetic.js';
 import type { MsqOptions } from './msq/msqOptions.js';
 import type { Assignment } from './types.js';
+import type { RefineOptions } from './budgetPick.js';
 
 /** Everything that shapes a search besides the model and the data. */
 export interface SearchPlan {
@@ -26,8 +27,18 @@ export interface SearchPlan {
   phase1Limit: number | null;
   /** Fixed-precision baselines to evaluate next to the search. */
   baselines: BitPair[];
-  /** Cost budgets for genetic and MSQ; default: the cost of each uniform candidate. */
+  /**
+   * Cost budgets. Genetic and MSQ aim at them (default: the cost of each uniform candidate);
+   * Pareto-greedy picks its best configuration at each (default: the cost of each baseline).
+   */
   budgets?: number[];
+  /**
+   * Pareto-greedy: false skips the binary search for the cheapest point within the drop (for a
+   * caller that only wants the picks at budgets, e.g. a comparison at fixed costs). Default true.
+   */
+  binarySearch?: boolean;
+  /** Pareto-greedy's pick at a budget: front points measured, then measured exchanges. */
+  budgetPick?: Partial<{ k: number } & RefineOptions>;
   genetic?: Partial<GeneticOptions>;
   msq?: Partial<MsqOptions>;
 }

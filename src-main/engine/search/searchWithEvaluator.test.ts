@@ -35,10 +35,18 @@ describe('searchWithEvaluator', () => {
       const mixed = pointWithinBudget(result.front, fixed.cost)!;
       const measured = await evaluator.evaluate(mixed.config, 'validation');
       expect(measured.accuracy!).toBeGreaterThan(fixed.accuracy!);
+      // The pick at that cost (measured on calibration data) is at least as good as the front point.
+      const pick = result.atBudgets!.find((c) => c.baseline === bits)!;
+      expect(pick.entry.cost).toBeLessThanOrEqual(fixed.cost);
+      expect(pick.entry.accuracy!).toBeGreaterThanOrEqual(measured.accuracy!);
     }
+    // W8A8 is the front's first point: no pick there.
+    expect(result.atBudgets!.map((c) => c.baseline)).toEqual(['W4A8', 'W4A4']);
     expect(result.sensitivity!.kendallTau).toBeGreaterThan(0.9);
-    // Reference + 3 baselines + phase 1 (1 + 8 groups x 4) + binary search.
-    expect(result.evaluations).toBe(1 + 3 + 33 + result.binarySearch!.evaluations);
+    // Reference + 3 baselines + phase 1 (1 + 8 groups x 4) + binary search + the picks (calibration
+    // measurements, one validation measurement each).
+    const picks = result.atBudgets!.length;
+    expect(result.evaluations).toBeGreaterThan(1 + 3 + 33 + result.binarySearch!.evaluations + picks);
     expect(result.front[0].bops).toBe(new BopsCostModel(info).cost(uniformAssignment(info, { w: 8, a: 8 })));
   });
 
@@ -57,7 +65,7 @@ describe('searchWithEvaluator', () => {
   it('reports progress for every phase with done <= total and an ETA', async () => {
     const events: SearchProgress[] = [];
     await searchWithEvaluator(new SyntheticEvaluator(info, sensitivity), 'pareto', new BopsCostModel(info), plan, { onProgress: (p) => events.push(p) });
-    expect(new Set(events.map((e) => e.phase))).toEqual(new Set(['reference', 'baselines', 'sensitivity', 'front', 'binary-search']));
+    expect(new Set(events.map((e) => e.phase))).toEqual(new Set(['reference', 'baselines', 'sensitivity', 'front', 'binary-search', 'budget-pick']));
     for (const e of events) expect(e.done).toBeLessThanOrEqual(e.total);
     const sensitivityEvents = events.filter((e) => e.phase === 'sensitivity');
     expect(sensitivityEvents[sensitivityEvents.length - 1]).toMatchObject({ done: 33, total: 33, etaSeconds: 0 });

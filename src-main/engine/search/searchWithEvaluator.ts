@@ -55,10 +55,11 @@ export async function searchWithEvaluator(evaluator: SearchEvaluator, method: Se
       break;
     }
     case 'pareto': {
-      const outcome = await paretoSearch(ctx);
+      const outcome = await paretoSearch(ctx, baselines);
       front = outcome.front;
       extra.sensitivity = outcome.sensitivity;
       extra.binarySearch = outcome.binarySearch;
+      extra.atBudgets = outcome.atBudgets;
       if (outcome.chosenIndex !== null) {
         chosen = front[outcome.chosenIndex];
         chosenWithinDrop = true;

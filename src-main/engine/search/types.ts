@@ -103,7 +103,7 @@ export interface EvaluationRecord {
 }
 
 /** Which stage a search is in, for progress displays. */
-export type SearchPhase = 'rounding' | 'reference' | 'baselines' | 'sensitivity' | 'front' | 'binary-search' | 'genetic' | 'msq' | 'evaluate-front';
+export type SearchPhase = 'rounding' | 'reference' | 'baselines' | 'sensitivity' | 'front' | 'binary-search' | 'budget-pick' | 'genetic' | 'msq' | 'evaluate-front';
 
 /** A progress event: phase, a human step label, done/total of this phase and an ETA. */
 export interface SearchProgress {

@@ -118,6 +118,10 @@ async function executeStudioSearch(context: JobContext, deps: StudioSearchDeps):
   for (const b of result.baselines) {
     deps.events.publish({ type: 'point', runId, label: b.bits, kind: 'baseline', cost: b.cost, accuracy: b.accuracy, sqnrDb: finiteOrNull(b.sqnrDb) });
   }
+  // Pareto-greedy's best configuration at the cost of each baseline ("mixed vs fixed at one cost").
+  for (const c of result.atBudgets ?? []) {
+    deps.events.publish({ type: 'point', runId, label: `mixed at ${c.baseline ?? c.budget.toPrecision(4)} cost: ${labelOf(c.entry.config)}`, kind: 'front', cost: c.entry.cost, accuracy: c.entry.accuracy, sqnrDb: finiteOrNull(c.entry.sqnrDb) });
+  }
   if (result.chosen) {
     deps.events.publish({ type: 'point', runId, label: 'chosen', kind: 'chosen', cost: result.chosen.cost, accuracy: result.chosen.accuracy, sqnrDb: finiteOrNull(result.chosen.sqnrDb) });
   }
