@@ -50,7 +50,7 @@ function printSearch(reports: SearchReport[]): void {
   }
   log('\n== Phase 1 ==');
   log(`Phase 1 measures ${PHASE1} calibration images per evaluation; one full evaluation = ${VAL} validation images. Times are the recorded seconds of each evaluation (machine shared and loaded).`);
-  log('Without the engine reusing the unchanged prefix of the network, one phase-1 evaluation on as many images as a full one would cost about the same: the saving comes from fewer images, whose ranking agrees with the one on all calibration images (last column).');
+  log('Phase 1 reuses the unchanged prefix of the network (computed once, only the suffix run per evaluation) and runs on fewer images, whose ranking agrees with the one on all calibration images (last column). The ratio with and without prefix reuse on the same images: npm run bench:phase1.');
   log('model        Kendall tau SQNR vs acc  evaluations  phase-1 / (evaluations x one full evaluation)  rank agreement vs all calibration images');
   for (const r of reports) log(`${r.model.padEnd(12)} ${(r.kendallTau?.toFixed(3) ?? '-').padStart(23)}  ${String(r.phase1.evaluations).padStart(11)}  ${`${r.phase1.ratio.toFixed(3)} (${r.phase1.seconds.toFixed(0)} s / (${r.phase1.evaluations} x ${r.phase1.fullEvalSeconds.toFixed(2)} s))`.padStart(45)}  ${r.phase1.agreement?.toFixed(3) ?? '-'}`);
   log('\n== Binary search along the Pareto-greedy front (max drop 1.0 point from FP32) ==');
