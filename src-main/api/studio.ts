@@ -51,6 +51,18 @@ export const SearchRequest = z
     limit: z.number().int().positive().nullable().default(2000),
     calibLimit: z.number().int().positive().default(256),
     baselines: z.array(z.string()).default(['W8A8', 'W4A8', 'W4A4']),
+    /**
+     * Storage format the search simulates (and exports to devices): opset upgrade (21 enables INT4
+     * MatMul/Gemm weights), storage of weights of <= 4 bits, float layers in fp32 or fp16.
+     */
+    format: z
+      .object({
+        opset: z.number().int().min(1).max(30).optional(),
+        lowBitWeights: z.enum(['int4', 'int8']).optional(),
+        float: z.enum(['fp32', 'fp16']).optional(),
+      })
+      .strict()
+      .optional(),
     /** Measure the front and the baselines on the device after the search. */
     measure: z.boolean().default(true),
     title: z.string().max(200).optional(),

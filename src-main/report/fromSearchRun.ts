@@ -23,6 +23,8 @@ export interface SearchRunResultView {
   binarySearch?: { points: number; evaluations: number; bound: number };
   sensitivity?: { kendallTau: number | null };
   data?: { calibration: { name: string; size: number }; validation: { name: string; size: number }; phase1Samples: number };
+  /** Storage format the search simulated (absent in runs from before formats existed). */
+  format?: { opset: number; sourceOpset: number; lowBitWeights: string; float: string };
   request?: { candidates: string[]; rounding: string; calibration: string; maxDrop: number; data: string; calib?: string; device?: string };
   modelLayout: { layers: LayerInfo[]; groups: QuantizerGroup[] };
   measurements: Array<{ label: string; kind: 'mixed' | 'fixed' | 'fp32'; configHash: string; deviceName: string }>;
@@ -117,6 +119,7 @@ export function buildSearchReport(ctx: ReportContext): ReportModel {
       { label: 'Method', value: `${result.method}, candidates ${result.request?.candidates.join(', ') ?? '–'}, cost ${costName}` },
       { label: 'Accuracy budget', value: `at most ${result.reference.maxDropPercent} points below FP32 (${formatPercent(result.reference.accuracy)} → target ${formatPercent(result.reference.targetAccuracy)})` },
       { label: 'Rounding / calibration', value: `${result.request?.rounding ?? 'nearest'} / ${result.request?.calibration ?? '–'}` },
+      ...(result.format ? [{ label: 'Simulated format', value: `opset ${result.format.opset}${result.format.opset !== result.format.sourceOpset ? ` (upgraded from ${result.format.sourceOpset})` : ''}, weights of 4 bits or fewer stored ${result.format.lowBitWeights.toUpperCase()}, float layers ${result.format.float.toUpperCase()}` }] : []),
       { label: 'Device', value: run.device ? `${run.device.name}${run.device.host ? ` (${run.device.host})` : ''}` : 'this computer' },
       { label: 'Evaluations', value: `${result.evaluationsUsed} used (${result.evaluations} run now), ${result.seconds.toFixed(1)} s of search` },
       { label: 'Run', value: `#${run.id}, ${run.status}, created ${run.createdAt}` },

@@ -12,8 +12,9 @@ import { startSearch } from '../../jobs/studio/studioHandlers.js';
 import type { CliContext } from '../context.js';
 import { followRun } from '../followRun.js';
 import { addPreprocessOptions, preprocessFromOptions, type PreprocessFlags } from '../dataOptions.js';
+import { addFormatOptions, formatFrom, type FormatFlags } from './evaluate.js';
 
-interface SearchFlags extends PreprocessFlags {
+interface SearchFlags extends PreprocessFlags, FormatFlags {
   data: string;
   calib?: string;
   method: 'pareto' | 'msq' | 'genetic' | 'fixed';
@@ -77,7 +78,7 @@ export function registerSearchCommand(program: Command, ctx: CliContext): void {
     .option('--phase1-samples <n>', 'calibration samples for the sensitivity list', count, 256)
     .option('--val-samples <n>', 'validation samples (default: all)', count)
     .option('--no-progress', 'do not print progress on stderr');
-  addPreprocessOptions(command).action(async (model: string, flags: SearchFlags) => {
+  addFormatOptions(addPreprocessOptions(command)).action(async (model: string, flags: SearchFlags) => {
     if (flags.device !== undefined) return searchOnDevice(ctx, model, flags);
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
@@ -109,6 +110,7 @@ export function registerSearchCommand(program: Command, ctx: CliContext): void {
           calibrationSamples: flags.calibSamples,
           phase1Samples: flags.phase1Samples,
           validationSamples: flags.valSamples,
+          format: formatFrom(flags),
         },
         { onProgress, signal: controller.signal },
       );
@@ -154,6 +156,10 @@ export function formatSearchResult(r: RunSearchResult): string {
   if (r.chosen) lines.push(`chosen${r.chosenWithinDrop ? '' : ' (none met the target; most accurate shown)'}: cost ${r.chosen.cost.toPrecision(4)} ${r.costUnit}, accuracy ${pct(r.chosen.accuracy)}, ${summarizeConfig(r.chosen.config)}`);
   if (r.binarySearch) lines.push(`binary search: ${r.binarySearch.evaluations} evaluations for ${r.binarySearch.points} points (bound ${r.binarySearch.bound})`);
   if (r.sensitivity?.kendallTau !== undefined && r.sensitivity.kendallTau !== null) lines.push(`Kendall tau (SQNR vs accuracy ranking of phase 1): ${r.sensitivity.kendallTau.toFixed(3)}`);
+  const f = r.format;
+  if (f && (f.opset !== f.sourceOpset || f.lowBitWeights === 'int4' || f.float !== 'fp32')) {
+    lines.push(`simulated format: opset ${f.opset}, weights <= 4 bits ${f.lowBitWeights}, float layers ${f.float} (export with the same --opset/--w4-storage/--float)`);
+  }
   lines.push(`${r.evaluations} evaluations in ${r.seconds.toFixed(1)} s`);
   return lines.join('\n');
 }
@@ -182,6 +188,7 @@ async function searchOnDevice(ctx: CliContext, model: string, flags: SearchFlags
     limit: flags.valSamples ?? null,
     calibLimit: flags.calibSamples,
     ...(flags.baselines ? { baselines: flags.baselines.split(',').map((c) => c.trim()).filter(Boolean) } : {}),
+    ...(flags.opset !== undefined || flags.w4Storage !== undefined || flags.float !== undefined ? { format: formatFrom(flags) } : {}),
   });
   const started = await startSearch({ home: backend.home, history: backend.history, lab: backend.lab, reportUrlPrefix: null }, request);
   if (flags.progress && !ctx.json) ctx.io.stderr(`run ${started.runId} on ${flags.device}\n`);

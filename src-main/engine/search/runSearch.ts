@@ -4,6 +4,7 @@
  * data (calibration and validation disjoint), creates the simulator, prepares rounding, runs the
  * method through `searchWithEvaluator` and releases everything.
  */
+import type { ExportFormat, ExportFormatOptions } from '../export/format.js';
 import { readFileSync } from 'node:fs';
 import { BitbenchError, type BitPair, type CalibrationMethod, type RoundingMethod } from '../../api/index.js';
 import type { Dataset } from '../data/dataset.js';
@@ -59,12 +60,16 @@ export interface RunSearchOptions {
   genetic?: Partial<GeneticOptions>;
   msq?: Partial<MsqOptions>;
   threads?: number;
+  /** Storage format simulated (the graph export writes with the same options); default the model's own. */
+  format?: ExportFormatOptions;
 }
 
 /** What `runSearch` returns: the search result and the data it ran on. */
 export interface RunSearchResult extends SearchResult {
   data: { calibration: { name: string; size: number }; validation: { name: string; size: number }; phase1Samples: number };
   roundingSeconds: number;
+  /** The storage format simulated: export with the same --opset/--w4-storage/--float to get these numbers. */
+  format?: ExportFormat;
 }
 
 /** Opens the calibration and validation sets, disjoint. */
@@ -95,7 +100,7 @@ export async function runSearch(options: RunSearchOptions, hooks: SearchHooks = 
   const baselines = options.baselines === undefined ? parseCandidates(['W8A8', 'W4A8', 'W4A4', ...candidates.map((c) => `W${c.w ?? 32}${c.a === null ? '' : `A${c.a}`}`)].join(',')) : typeof options.baselines === 'string' ? parseCandidates(options.baselines) : options.baselines;
   const latencyTable = typeof options.latencyTable === 'string' ? readLatencyTable(options.latencyTable) : options.latencyTable;
   const data = await openSearchData(options);
-  const simulator = await QuantSimulator.create(options.model, { calibration: data.calibration, calibrationMethod: options.calibrationMethod, calibrationLimit: data.calibration.size, threads: options.threads, signal: hooks.signal });
+  const simulator = await QuantSimulator.create(options.model, { calibration: data.calibration, calibrationMethod: options.calibrationMethod, calibrationLimit: data.calibration.size, threads: options.threads, signal: hooks.signal, format: options.format });
   const loaded = options.method === 'msq' ? await loadModel(options.model, { sampleDims: data.calibration.sampleDims }) : undefined;
   const evaluator = new SimulatorEvaluator(simulator, data, loaded, options.threads);
   try {
@@ -123,6 +128,7 @@ export async function runSearch(options: RunSearchOptions, hooks: SearchHooks = 
       ...result,
       data: { calibration: { name: data.calibration.name, size: data.calibration.size }, validation: { name: data.validation.name, size: data.validation.size }, phase1Samples },
       roundingSeconds,
+      format: simulator.format,
     };
   } finally {
     await evaluator.dispose();

@@ -53,7 +53,11 @@ export class SimulatorEvaluator implements SearchEvaluator {
   /** Model and both splits (their hashes cover the samples chosen), shortened. */
   get fingerprint(): string {
     const { calibration, validation } = this.data;
-    const text = [this.simulator.info.sha256, calibration.sha256, calibration.size, validation.sha256, validation.size].join('|');
+    // A storage format that changes the simulated graph changes the numbers; the plain one adds
+    // nothing, so keys of runs recorded before formats existed still match.
+    const f = this.simulator.format;
+    const format = f.opset !== f.sourceOpset || f.lowBitWeights === 'int4' || f.float !== 'fp32' ? [`opset${f.opset}`, f.lowBitWeights, f.float] : [];
+    const text = [this.simulator.info.sha256, calibration.sha256, calibration.size, validation.sha256, validation.size, ...format].join('|');
     this.fingerprintCache ??= createHash('sha256').update(text).digest('hex').slice(0, 16);
     return this.fingerprintCache;
   }

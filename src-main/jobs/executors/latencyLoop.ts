@@ -54,7 +54,7 @@ export interface LatencyLoopDeps {
 
 /** Runs the loop; `hooks` are the job's search hooks (persistence, progress, cancellation). */
 export async function searchWithMeasuredLatency(context: JobContext, request: ResolvedSearchRequest, deps: LatencyLoopDeps, hooks: SearchHooks): Promise<LatencyLoopOutcome> {
-  const simulator = await QuantSimulator.create(request.modelPath, { calibration: deps.calibration, calibrationMethod: request.calibration, calibrationLimit: deps.calibration.size, signal: context.signal });
+  const simulator = await QuantSimulator.create(request.modelPath, { calibration: deps.calibration, calibrationMethod: request.calibration, calibrationLimit: deps.calibration.size, signal: context.signal, format: request.format });
   try {
     const exportConfig = async (config: QuantConfig): Promise<string> => {
       const path = join(deps.exportDir, `${configHash(config).slice(0, 16)}.onnx`);

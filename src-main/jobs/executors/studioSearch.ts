@@ -92,6 +92,7 @@ async function executeStudioSearch(context: JobContext, deps: StudioSearchDeps):
     calibrationSamples: request.calibLimit,
     validationSamples: request.limit ?? undefined,
     baselines: request.baselines.join(','),
+    format: request.format,
   } as const;
   let result: RunSearchResult;
   let latency: Omit<LatencyLoopOutcome, 'result'> | null = null;
@@ -162,7 +163,7 @@ async function evaluateMoreOfTheFront(context: JobContext, deps: StudioSearchDep
         accuracy = previous.accuracy;
         sqnrDb = previous.sqnrDb;
       } else {
-        simulator ??= await QuantSimulator.create(request.modelPath, { calibration: data.calibration, calibrationMethod: request.calibration, calibrationLimit: data.calibration.size, signal: context.signal });
+        simulator ??= await QuantSimulator.create(request.modelPath, { calibration: data.calibration, calibrationMethod: request.calibration, calibrationLimit: data.calibration.size, signal: context.signal, format: request.format });
         const evaluation = await simulator.evaluate(entry.config, data.validation, { signal: context.signal });
         accuracy = evaluation.accuracy;
         sqnrDb = finiteOrNull(evaluation.sqnrDb);
@@ -211,7 +212,7 @@ async function measureCandidates(context: JobContext, deps: StudioSearchDeps, re
       }
       let modelPath = request.modelPath;
       if (target.kind !== 'fp32') {
-        simulator ??= await QuantSimulator.create(request.modelPath, { calibration: data.calibration, calibrationMethod: request.calibration, calibrationLimit: data.calibration.size, signal: context.signal });
+        simulator ??= await QuantSimulator.create(request.modelPath, { calibration: data.calibration, calibrationMethod: request.calibration, calibrationLimit: data.calibration.size, signal: context.signal, format: request.format });
         modelPath = join(dir, `${hash.slice(0, 16)}.onnx`);
         recordExportedModel(context, target.config, modelPath, await simulator.exportQdq(target.config, modelPath));
       }
