@@ -121,6 +121,7 @@ export class PenaltyModel {
       }
       row[entry.candidate] = metric === 'sqnr' ? Math.max(0, noisePower(entry.sqnrDb) - this.baseNoise) : Math.max(0, this.topAccuracy - (entry.accuracy ?? 0));
     }
+    for (const row of this.penalties.values()) monotoneEnvelope(row, table.candidates);
   }
 
   /** Penalty of `groupId` at candidate index `candidate` (0 for the top candidate). */
@@ -131,6 +132,28 @@ export class PenaltyModel {
   /** Estimated quality for a summed penalty: SQNR in dB, or accuracy in [0, 1]. */
   estimate(totalPenalty: number): number {
     return this.metric === 'sqnr' ? -10 * Math.log10(this.baseNoise + totalPenalty) : this.topAccuracy - totalPenalty;
+  }
+}
+
+/** Bits of a pair's weights or activations; null (float) counts as more than any integer grid. */
+const bitsOf = (b: number | null): number => b ?? Infinity;
+
+/**
+ * A pair that is no more precise than another in both weights and activations never gets a smaller
+ * penalty than it: each group's penalties are raised to the largest penalty of any pair at least as
+ * precise. Phase 1 measures a single group's noise on a few hundred images, where the difference
+ * between, say, W4A8 and W4A6 can fall below the measurement's own noise and come out reversed;
+ * left as measured, the search would trade precision away at no saving (under a size cost, A6
+ * costs the same as A8) on the strength of that noise.
+ */
+export function monotoneEnvelope(row: number[], candidates: readonly BitPair[]): void {
+  const measured = [...row];
+  for (let i = 0; i < candidates.length; i++) {
+    for (let j = 0; j < candidates.length; j++) {
+      if (j === i) continue;
+      const atLeastAsPrecise = bitsOf(candidates[j].w) >= bitsOf(candidates[i].w) && bitsOf(candidates[j].a) >= bitsOf(candidates[i].a);
+      if (atLeastAsPrecise && measured[j] > row[i]) row[i] = measured[j];
+    }
   }
 }
 
