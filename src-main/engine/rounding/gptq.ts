@@ -60,6 +60,8 @@ function dotPrefix(m: Float64Array, a: number, e: Float64Array, len: number): nu
 interface Factorisation {
   order: number[];
   m: Float64Array;
+  /** M transposed (the search reads M by columns). */
+  mt: Float64Array;
 }
 
 // Factorisations by Gram matrices: every bit-width of a layer rounds against the same M, so it is
@@ -92,7 +94,10 @@ function factorise(gram: GramMatrices, g: number, damp: number, actOrder: boolea
     meanDiag += hp[i * cols + i] / cols;
   }
   for (let i = 0; i < cols; i++) hp[i * cols + i] += damp * meanDiag;
-  return { order, m: reversedCholesky(hp, cols) };
+  const m = reversedCholesky(hp, cols);
+  const mt = new Float64Array(cols * cols);
+  for (let i = 0; i < cols; i++) for (let j = 0; j <= i; j++) mt[j * cols + i] = m[i * cols + j];
+  return { order, m, mt };
 }
 
 /**
@@ -102,13 +107,19 @@ function factorise(gram: GramMatrices, g: number, damp: number, actOrder: boolea
  * candidates go in order of distance to its GPTQ target, so the first leaf is GPTQ's own answer;
  * with enough nodes the search proves the optimum (small K: depthwise 3x3 rows have K = 9).
  */
-function searchRow(w: GroupedWeight, levels: Int32Array, o: number, order: number[], m: Float64Array, qmin: number, qmax: number, maxNodes: number): void {
+function searchRow(w: GroupedWeight, levels: Int32Array, o: number, order: number[], m: Float64Array, mt: Float64Array, qmin: number, qmax: number, maxNodes: number): void {
   const cols = w.cols;
   const s = w.scales[o];
-  if (!(s > 0)) return;
+  if (!(s > 0)) {
+    for (let i = 0; i < cols; i++) levels[o * cols + i] = 0;
+    return;
+  }
   const value = new Float64Array(cols);
   for (let i = 0; i < cols; i++) value[i] = w.values[o * cols + order[i]];
+  // carry[k] = sum_{j<k} M_kj e_j over the errors currently stored: setting e_i updates the carries
+  // after i (O(K - i), through M's transpose), so the many nodes near the leaves cost little.
   const e = new Float64Array(cols);
+  const carry = new Float64Array(cols);
   const q = new Int32Array(cols);
   const best = new Int32Array(cols);
   let bestErr = Infinity;
@@ -121,10 +132,8 @@ function searchRow(w: GroupedWeight, levels: Int32Array, o: number, order: numbe
       }
       return;
     }
-    const mi = i * cols;
-    const carry = dotPrefix(m, mi, e, i);
-    const d = m[mi + i];
-    const center = (value[i] + carry / d) / s;
+    const d = m[i * cols + i];
+    const center = (value[i] + carry[i] / d) / s;
     const scale2 = d * d * s * s;
     const first = Math.min(qmax, Math.max(qmin, roundHalfEven(center)));
     // Zig-zag outwards from the nearest level; costs grow with distance, so stop at the first too dear on each side.
@@ -140,12 +149,15 @@ function searchRow(w: GroupedWeight, levels: Int32Array, o: number, order: numbe
       else down--;
       nodes++;
       q[i] = level;
-      e[i] = value[i] - level * s;
+      const ei = value[i] - level * s;
+      const delta = ei - e[i];
+      e[i] = ei;
+      if (delta !== 0) for (let k = i + 1, a = i * cols + k; k < cols; k++, a++) carry[k] += mt[a] * delta;
       visit(i + 1, partial + cost);
     }
   };
   visit(0, 0);
-  if (bestErr < Infinity) for (let i = 0; i < cols; i++) levels[o * cols + order[i]] = best[i];
+  for (let i = 0; i < cols; i++) levels[o * cols + order[i]] = best[i];
 }
 
 /**
@@ -168,7 +180,13 @@ export async function gptqRound(weight: Float32Array, weightDims: number[], gram
   const budget = options.searchBudget ?? SEARCH_NODES;
   for (let g = 0; g < groups; g++) {
     throwIfAborted(options.signal);
-    const { order, m } = (cache[g] ??= factorise(gram, g, damp, actOrder));
+    const { order, m, mt } = (cache[g] ??= factorise(gram, g, damp, actOrder));
+    // With more nodes than columns the search's first descent is GPTQ itself, and it goes on from there.
+    if (budget > cols) {
+      for (let r = 0; r < rows; r++) searchRow(w, levels, g * rows + r, order, m, mt, qmin, qmax, budget);
+      if (groups > 1 && g % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+      continue;
+    }
     // Rows are independent given M: four at a time share each load of M's row i.
     for (let r0 = 0; r0 < rows; r0 += 4) {
       const count = Math.min(4, rows - r0);
@@ -201,7 +219,6 @@ export async function gptqRound(weight: Float32Array, weightDims: number[], gram
         }
       }
     }
-    if (budget > 0) for (let r = 0; r < rows; r++) searchRow(w, levels, g * rows + r, order, m, qmin, qmax, budget);
     // Yield between groups so a long depthwise layer does not block the event loop.
     if (groups > 1 && g % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
   }
