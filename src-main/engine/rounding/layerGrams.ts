@@ -1,9 +1,10 @@
 /**
  * Gram matrices of many layers in one pass over the calibration data: the model with a Gram branch
  * on every rounded layer's input (graphs/gramProbe.ts) runs once per batch and returns only the
- * K x K sums, which are added up in float64 here. A first run of the model on one sample, with the
- * layers' inputs exposed, gives their shapes: how many vectors a sample makes for each layer,
- * hence the branch forms and the batch size that keeps patch tensors within MAX_PATCH_FLOATS.
+ * K x K sums, which are added up in float64 here. The layers' input shapes for one sample (the
+ * loaded model's, or else from a first run of the model on one sample with those inputs exposed)
+ * give how many vectors a sample makes for each layer, hence the branch forms and the batch size
+ * that keeps patch tensors within MAX_PATCH_FLOATS.
  */
 import type * as ort from 'onnxruntime-node';
 import type { Dataset } from '../data/dataset.js';
