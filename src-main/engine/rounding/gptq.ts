@@ -33,12 +33,13 @@ export interface GptqOptions {
 }
 
 /**
- * Nodes per row of the search that follows GPTQ's pass (searchRow). Plain GPTQ is the search's
- * first leaf; 256 more nodes lowered the layer error at W3 from 0.41 to 0.37 of nearest's on
- * MobileNetV2 (AdaRound 0.39) and its W3A8 accuracy from 86.3% to 88.3% (AdaRound 87.6%), for
- * ~0.1-0.2 s over all its layers and both bit-widths. More nodes: 1024 -> 0.366, 4096 -> 0.360, with
- * accuracy within noise (87.4-87.7%) at 3-10x the time. Coordinate descent from GPTQ's levels was
- * tried first: 0.405 and no accuracy gain.
+ * Nodes per row of the search after GPTQ's pass (searchRow), its first descent (GPTQ itself, one
+ * node per column) included, so only rows of fewer columns are searched: depthwise and small
+ * pointwise layers, where GPTQ has least freedom and lost most to AdaRound. On MobileNetV2 at W3
+ * it lowered the mean layer error from 0.41 to 0.37 of nearest's (AdaRound 0.39) and W3A8 accuracy
+ * rose from 86.3% to 88.3% (AdaRound 87.6%), for ~0.05-0.2 s over all layers and both bit-widths.
+ * 1024 / 4096 nodes: error 0.366 / 0.360, accuracy 87.4% / 87.7% (noise), 3-10x the time.
+ * Coordinate descent from GPTQ's levels was tried first: error 0.405, no accuracy gain.
  */
 export const SEARCH_NODES = 256;
 
