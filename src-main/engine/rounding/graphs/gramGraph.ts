@@ -67,79 +67,8 @@ function dimension(g: GraphBuilder, tensor: string, axis: number): string {
  */
 export type ConvGramForm = 'batch' | 'sample';
 
-/**
- * Whether a conv's Gram matrix can be had from row shifts (rowShiftGramBranch): 2-D, one group,
- * stride and dilation 1, explicit pads, a kernel taller than one row.
- */
-export function rowShiftable(geo: ConvGeometry, opset: number): boolean {
-  return (
-    opset >= 10 &&
-    geo.kernel.length === 2 &&
-    geo.kernel[0] > 1 &&
-    geo.groups === 1 &&
-    geo.strides.every((v) => v === 1) &&
-    geo.dilations.every((v) => v === 1) &&
-    geo.pads !== null &&
-    geo.pads[0] < geo.kernel[0] &&
-    geo.pads[2] < geo.kernel[0]
-  );
-}
-
-const END = 2 ** 31;
-
-/**
- * Gram branch of a stride-1 2-D conv from its rows, with a third (kh = 3) of the products of the
- * im2col form. Patch element (py, px) of output row y reads input row u = y + py - pt, so with R_u
- * the row-patches of input row u ([C*kw, n*OW]: only the kernel's horizontal offsets gathered) the
- * Gram block of kernel rows (py, py') is the sum over the output rows of R_u R_{u+d}^T, d = py' - py.
- * Away from the top and bottom edges that sum does not depend on py: it is
- *   G_d = sum over u in [0, H - d) of R_u R_{u+d}^T    (zero rows outside the input contribute nothing)
- * minus the single-row products of the rows the window of py leaves out (at most pt rows at the top
- * and kh-1-pb at the bottom). So one product per d in [0, kh) over the whole batch, a few one-row
- * products, and the blocks of d < 0 are transposes. Assembled into the [(c, py, px)] order of
- * the flattened weight.
- */
-function rowShiftGramBranch(g: GraphBuilder, x: string, geo: ConvGeometry): GramBranch {
-  const [kh, kw] = geo.kernel;
-  const [pt, pl, pb, pr] = geo.pads!;
-  const c = geo.channels;
-  const onehot = new Float32Array(c * kw * kw);
-  for (let ch = 0; ch < c; ch++) for (let p = 0; p < kw; p++) onehot[(ch * kw + p) * kw + p] = 1;
-  const rows = kw === 1 && pl === 0 && pr === 0 ? x : g.op('Conv', [x, g.constFloat([c * kw, 1, 1, kw], onehot)], { group: c, kernel_shape: [1, kw], pads: [0, pl, 0, pr] });
-  // [C*kw, n, H, OW]: a row range sliced on axis 2 and flattened is a [C*kw, vectors] matrix.
-  const t = g.op('Transpose', [rows], { perm: [1, 0, 2, 3] });
-  const rowsOf = (start: number, end: number): string => g.op('Reshape', [g.op('Slice', [t, g.constInt64([start]), g.constInt64([end]), g.constInt64([2])]), g.constInt64([c * kw, -1])]);
-  // Row u counted from the top (u >= 0) or from the bottom (u < 0, as H + u).
-  const row = (u: number): string => rowsOf(u, u === -1 ? END : u + 1);
-  const product = (a: string, b: string): string => g.op('Gemm', [a, b], { transB: 1 });
-  const shifted = Array.from({ length: kh }, (_, d) => product(rowsOf(0, d === 0 ? END : -d), rowsOf(d, END)));
-  const blocks: string[] = [];
-  for (let py = 0; py < kh; py++) {
-    for (let py2 = 0; py2 < kh; py2++) {
-      if (py2 < py) {
-        blocks.push(g.op('Transpose', [blocks[py2 * kh + py]], { perm: [1, 0] }));
-        continue;
-      }
-      const d = py2 - py;
-      let block = shifted[d];
-      // Rows at the top the window skips: u in [0, py - pt); at the bottom: u = H - j, j in (d, kh - 1 - py - pb].
-      for (let u = 0; u < py - pt; u++) block = g.op('Sub', [block, product(row(u), row(u + d))]);
-      for (let j = d + 1; j <= kh - 1 - py - pb; j++) block = g.op('Sub', [block, product(row(-j), row(-j + d))]);
-      blocks.push(block);
-    }
-  }
-  const stacked = g.op('Concat', blocks, { axis: 0 });
-  const k = c * kh * kw;
-  const gram = g.op('Reshape', [g.op('Transpose', [g.op('Reshape', [stacked, g.constInt64([kh, kh, c, kw, c, kw])])], { perm: [2, 0, 3, 4, 1, 5] }), g.constInt64([1, k, k])]);
-  // Vectors: n * OH * OW with OH = H + pt + pb - kh + 1.
-  const outRows = g.op('Add', [dimension(g, rows, 2), g.constFloat([1], [pt + pb - kh + 1])]);
-  const vectors = g.op('Mul', [g.op('Mul', [dimension(g, rows, 0), dimension(g, rows, 3)]), outRows]);
-  return { gram, vectors };
-}
-
 /** Adds the Gram branch of a conv layer reading tensor `x` [n, C, ...spatial]. */
 export function convGramBranch(g: GraphBuilder, x: string, geo: ConvGeometry, form: ConvGramForm = 'batch'): GramBranch {
-  if (rowShiftable(geo, g.opset)) return rowShiftGramBranch(g, x, geo);
   const patch = geo.kernel.reduce((a, b) => a * b, 1);
   const onehot = new Float32Array(geo.channels * patch * patch);
   for (let c = 0; c < geo.channels; c++) for (let p = 0; p < patch; p++) onehot[(c * patch + p) * patch + p] = 1;
