@@ -11,7 +11,7 @@
  * Everything is measured in this run on this machine; times are printed as ratios.
  *
  * Run: `npm run bench:quality` or `node --import tsx bench/quality.ts [--models resnet20,vit]
- * [--val 2000] [--only search|rounding] [--json out.json] [--cache DIR] [--no-agreement]`.
+ * [--val 2000] [--only search|rounding] [--json out.json] [--cache DIR] [--no-agreement] [--rounding-repeats 3]`.
  * With --cache, every evaluation is appended to DIR/<model>.jsonl as it finishes and an interrupted
  * run picks up where it stopped (the search's own resume mechanism).
  */
@@ -30,8 +30,9 @@ const VAL = Number(flag("val") ?? 10000);
 const ONLY = flag('only');
 const CACHE = flag('cache');
 const AGREEMENT = !args.includes('--no-agreement');
-// The engine's defaults for applyRounding (256 calibration images, 1000 AdaRound steps).
-const ROUNDING = { calibrationSamples: 256, iterations: 1000 };
+// The engine's defaults for applyRounding (256 calibration images, 1000 AdaRound steps); the
+// timing of AdaRound and GPTQ is repeated --rounding-repeats times (default 1).
+const ROUNDING = { calibrationSamples: 256, iterations: 1000, repeats: Number(flag('rounding-repeats') ?? 1) };
 
 const log = (text: string): void => void process.stdout.write(text + '\n');
 const note = (text: string): void => void process.stderr.write(text + '\n');
@@ -63,12 +64,12 @@ function printSearch(reports: SearchReport[]): void {
 
 function printRounding(reports: RoundingReport[]): void {
   log(`\n== Rounding at fixed precision (validation accuracy %; ${ROUNDING.calibrationSamples} calibration images, AdaRound ${ROUNDING.iterations} steps) ==`);
-  log('Times: whole applyRounding (Gram pass + rounding + error report), in parentheses the rounding itself.');
+  log(`Times: whole applyRounding (Gram pass + rounding + error report), in parentheses the rounding itself; seconds of the last of ${ROUNDING.repeats} timed run(s) of each, the ratio over all (min-max).`);
   log('model        W4A8 nearest  adaround    gptq   W3A8 nearest  adaround    gptq   GPTQ-AdaRound W4/W3   GPTQ time / AdaRound time   AdaRound s        GPTQ s');
   for (const r of reports) {
     const a = r.accuracy;
     const gap = (w: '4' | '3') => (a.gptq[w] !== null && a.adaround[w] !== null ? (100 * (a.gptq[w]! - a.adaround[w]!)).toFixed(2) : '-');
-    log(`${r.model.padEnd(12)} ${pct(a.nearest[4]).padStart(12)}  ${pct(a.adaround[4]).padStart(8)}  ${pct(a.gptq[4])}   ${pct(a.nearest[3]).padStart(12)}  ${pct(a.adaround[3]).padStart(8)}  ${pct(a.gptq[3])}   ${`${gap('4')} / ${gap('3')}`.padStart(19)}   ${(r.seconds.gptq / r.seconds.adaround).toFixed(3).padStart(25)}   ${`${r.seconds.adaround.toFixed(1)} (${r.roundingSeconds.adaround.toFixed(1)})`.padStart(13)}  ${`${r.seconds.gptq.toFixed(2)} (${r.roundingSeconds.gptq.toFixed(2)})`.padStart(12)}`);
+    log(`${r.model.padEnd(12)} ${pct(a.nearest[4]).padStart(12)}  ${pct(a.adaround[4]).padStart(8)}  ${pct(a.gptq[4])}   ${pct(a.nearest[3]).padStart(12)}  ${pct(a.adaround[3]).padStart(8)}  ${pct(a.gptq[3])}   ${`${gap('4')} / ${gap('3')}`.padStart(19)}   ${(r.ratios.length > 1 ? `${Math.min(...r.ratios).toFixed(3)}-${Math.max(...r.ratios).toFixed(3)}` : r.ratios[0].toFixed(3)).padStart(25)}   ${`${r.seconds.adaround.toFixed(1)} (${r.roundingSeconds.adaround.toFixed(1)})`.padStart(13)}  ${`${r.seconds.gptq.toFixed(2)} (${r.roundingSeconds.gptq.toFixed(2)})`.padStart(12)}`);
   }
 }
 

@@ -18,6 +18,8 @@ import { nearestLevels } from './reconstruction.js';
 export interface RoundingTarget {
   /** The float model the simulator quantizes (BatchNorm folded): weights and layer inputs come from it. */
   readonly model: Model;
+  /** Shapes of the model's tensors for one sample, when known (they spare collectLayerStatistics a run). */
+  readonly shapes?: ReadonlyMap<string, { dims: number[] }>;
   weightScales(layer: string, bits: number): Float32Array;
   setRoundedWeights(layer: string, bits: number, levels: Int32Array): void;
 }
@@ -62,7 +64,7 @@ export async function applyRounding(
   const total = layers.length * bitsList.length;
   let done = 0;
   const skipped = new Map(layers.map((l) => [l, whyNotRoundable(simulator.model, l)] as const).filter(([, why]) => why !== null));
-  const stats = await collectLayerStatistics(simulator.model, layers.filter((l) => !skipped.has(l)), calibration, { limit: options.limit ?? 512, signal: options.signal });
+  const stats = await collectLayerStatistics(simulator.model, layers.filter((l) => !skipped.has(l)), calibration, { limit: options.limit ?? 512, signal: options.signal, shapes: simulator.shapes });
   const meter = await ErrorMeter.open();
   try {
     for (const layer of layers) {

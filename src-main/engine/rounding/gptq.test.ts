@@ -50,7 +50,7 @@ describe('gptqRound', () => {
   const scales = Float32Array.from({ length: rows }, (_, r) => 0.5 / 3 + r * 0.01);
 
   it('gives the same levels as the textbook inverse-Hessian update', async () => {
-    const ours = await gptqRound(w, [rows, k], gram, scales, bits, { actOrder: false });
+    const ours = await gptqRound(w, [rows, k], gram, scales, bits, { actOrder: false, searchBudget: 0 });
     expect(Array.from(ours)).toEqual(Array.from(textbookGptq(w, rows, k, gram, scales, bits, 0.01)));
   });
 
@@ -59,6 +59,37 @@ describe('gptqRound', () => {
     for (const actOrder of [false, true]) {
       const levels = await gptqRound(w, [rows, k], gram, scales, bits, { actOrder });
       expect(reconstructionError(w, [rows, k], levels, scales, gram)).toBeLessThan(0.7 * e0);
+    }
+  });
+
+  it('the search after GPTQ never raises the error, and lowers it here', async () => {
+    const error = (levels: Int32Array) => reconstructionError(w, [rows, k], levels, scales, gram);
+    const plain = error(await gptqRound(w, [rows, k], gram, scales, bits, { searchBudget: 0 }));
+    let previous = plain;
+    for (const searchBudget of [16, 256, 4096]) {
+      const e = error(await gptqRound(w, [rows, k], gram, scales, bits, { searchBudget }));
+      expect(e).toBeLessThanOrEqual(previous * (1 + 1e-12));
+      previous = e;
+    }
+    expect(previous).toBeLessThan(0.99 * plain);
+  });
+
+  it('finds the best levels of a small row given enough nodes (brute force agrees)', async () => {
+    const r = random(11);
+    const [kk, b] = [5, 3];
+    const g = gramOf(kk, 100, r);
+    const ws = Float32Array.from({ length: 2 * kk }, () => r() * 0.5);
+    const sc = Float32Array.from([0.5 / 3, 0.4 / 3]);
+    const levels = await gptqRound(ws, [2, kk], g, sc, b, { searchBudget: 1e6, dampening: 0 });
+    for (let row = 0; row < 2; row++) {
+      const rowW = ws.subarray(row * kk, (row + 1) * kk);
+      const rowErr = (q: ArrayLike<number>) => reconstructionError(rowW, [1, kk], Int32Array.from(q), sc.subarray(row, row + 1), g);
+      let best = Infinity;
+      for (let code = 0; code < 8 ** kk; code++) {
+        const q = Array.from({ length: kk }, (_, i) => (Math.floor(code / 8 ** i) % 8) - 4);
+        best = Math.min(best, rowErr(q));
+      }
+      expect(rowErr(levels.subarray(row * kk, (row + 1) * kk))).toBeCloseTo(best, 10);
     }
   });
 

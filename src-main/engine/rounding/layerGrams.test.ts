@@ -90,6 +90,13 @@ describe('collectLayerStatistics', () => {
     }
   });
 
+  it('gives the same Gram matrices from the loaded model\'s shapes as from its own shape run', async () => {
+    const layers = ['/stem/stem.0/Conv', '/layers/layers.3/c1/Conv', '/layers/layers.6/c1/Conv', '/fc/Gemm'];
+    const own = await collectLayerStatistics(sim.model, layers, data, { limit: 20 });
+    const known = await collectLayerStatistics(sim.model, layers, data, { limit: 20, shapes: sim.shapes });
+    for (const layer of layers) expect(Array.from(known.get(layer)!.gram.data)).toEqual(Array.from(own.get(layer)!.gram.data));
+  });
+
   it('measures output errors in onnxruntime as reconstructionError does', async () => {
     const layers = ['/layers/layers.6/c1/Conv', '/fc/Gemm'];
     const stats = await collectLayerStatistics(sim.model, layers, data, { limit: 20 });

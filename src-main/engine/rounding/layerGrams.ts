@@ -1,9 +1,10 @@
 /**
  * Gram matrices of many layers in one pass over the calibration data: the model with a Gram branch
  * on every rounded layer's input (graphs/gramProbe.ts) runs once per batch and returns only the
- * K x K sums, which are added up in float64 here. A first run of the model on one sample, with the
- * layers' inputs exposed, gives their shapes: how many vectors a sample makes for each layer,
- * hence the branch forms and the batch size that keeps patch tensors within MAX_PATCH_FLOATS.
+ * K x K sums, which are added up in float64 here. The layers' input shapes for one sample (the
+ * loaded model's, or else from a first run of the model on one sample with those inputs exposed)
+ * give how many vectors a sample makes for each layer, hence the branch forms and the batch size
+ * that keeps patch tensors within MAX_PATCH_FLOATS.
  */
 import type * as ort from 'onnxruntime-node';
 import type { Dataset } from '../data/dataset.js';
@@ -59,7 +60,14 @@ export async function collectLayerStatistics(
   model: Model,
   layers: string[],
   calibration: Dataset,
-  options: { limit: number; batchSize?: number; threads?: number; signal?: AbortSignal },
+  options: {
+    limit: number;
+    batchSize?: number;
+    threads?: number;
+    signal?: AbortSignal;
+    /** Known shapes of the model's tensors for a batch of one (a loaded model's); spares the shape run when they cover every layer input. */
+    shapes?: ReadonlyMap<string, { dims: number[] }>;
+  },
 ): Promise<Map<string, LayerStatistics>> {
   const threads = options.threads ?? 2;
   const entries = layers.map((name) => {
@@ -73,7 +81,10 @@ export async function collectLayerStatistics(
     for (const e of entries) e.sum.result(); // throws: no calibration inputs
     return new Map();
   }
-  const shapes = await shapesForOneSample(model, entries.map((e) => e.input), calibration, threads);
+  // The shapes only choose branch forms and the batch size (the branches count their own vectors),
+  // so known ones serve; the shape run opens a session of its own (a tenth of GPTQ's time on ViT).
+  const known = options.shapes;
+  const shapes = known && entries.every((e) => known.get(e.input)?.dims[0] === 1) ? new Map(entries.map((e) => [e.input, known.get(e.input)!.dims])) : await shapesForOneSample(model, entries.map((e) => e.input), calibration, threads);
   let largest = 1;
   const probeLayers = entries.map((e) => {
     const vectors = vectorsPerSample(e.shape, shapes.get(e.input)!);

@@ -128,6 +128,11 @@ export class QuantSimulator {
     return this.loaded.model;
   }
 
+  /** Shapes of the float model's tensors for one sample (from loading it). */
+  get shapes(): ReadonlyMap<string, { dims: number[] }> {
+    return this.loaded.shapes;
+  }
+
   /** Evaluates a configuration on `data` (output SQNR vs FP32, top-1 accuracy with labels). */
   async evaluate(config: QuantConfig, data: Dataset, options: EvaluateOptions = {}): Promise<EvaluationResult> {
     const parsed = this.validateConfig(config);
