@@ -10,6 +10,8 @@ import { parseArgs } from 'node:util';
 import { openDataset } from '../src-main/engine/data/open.js';
 import { QuantSimulator, uniformConfig } from '../src-main/engine/index.js';
 import type { QuantConfig } from '../src-main/api/quant.js';
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 
 const { values } = parseArgs({
   options: {
@@ -87,6 +89,17 @@ for (const name of values.models!.split(',')) {
   const switchRatio = median(switches.map((s, i) => s.wall / evals[i].wall));
   const switchCpu = median(switches.map((s, i) => s.cpu / evals[i].cpu));
   console.log(`  config switch (plan + QDQ graph + session) / one evaluation: wall ${switchRatio.toFixed(3)}, CPU ${switchCpu.toFixed(3)}  (${median(switches.map((t) => t.wall)).toFixed(3)} s vs ${median(evals.map((t) => t.wall)).toFixed(3)} s wall)`);
+  // The floor under any switch that builds a session: building the FP32 model's own session.
+  const bytes = readFileSync(`/work/shared/models/${name}.onnx`);
+  const builds: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', intraOpNumThreads: Number(values.threads) });
+    builds.push((performance.now() - t0) / 1000);
+    await session.release();
+  }
+  const fpEval = await timed(() => sim.evaluate({ groups: {} }, test, { limit: samples }));
+  console.log(`  for scale: building the FP32 model's own session / one FP32 evaluation: ${(median(builds) / fpEval.wall).toFixed(3)}  (${median(builds).toFixed(3)} s vs ${fpEval.wall.toFixed(3)} s wall)`);
   console.log(`  summary (CPU): <=8-bit median ${median(ratios.slice(0, 4)).toFixed(2)}x, with >8-bit median ${median(ratios.slice(4)).toFixed(2)}x, switch ${switchCpu.toFixed(3)}`);
   await sim.dispose();
 }
