@@ -10,8 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { SearchRequest } from '../../src-main/api/index.js';
 import { createBackend } from '../../src-main/jobs/backend.js';
 import { demoSetup } from '../../src-main/jobs/studio/demo.js';
+import { MODELS_DIR } from '../engine/fixtures.js';
 
-const VIT = join(import.meta.dirname, '../../../shared/models/fmnist_vit.onnx');
+const VIT = join(MODELS_DIR, 'fmnist_vit.onnx');
 
 describe('studio search with an export format', () => {
   it('simulates, records, reports and exports opset 21 with INT4 weights', async () => {
