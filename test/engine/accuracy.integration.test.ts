@@ -11,13 +11,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src-main/engine/data/dataset.js';
 import { QuantSimulator, uniformConfig } from '../../src-main/engine/index.js';
-import { countCorrect } from '../../src-main/engine/evaluate/metrics.js';
 import { decodeModel } from '../../src-main/engine/onnx/decode.js';
-import { MODEL_NAMES, fmnist, modelPath, referenceFigures } from './fixtures.js';
+import { MODEL_NAMES, fmnist, modelPath, plainOnnxruntimeAccuracy, referenceFigures } from './fixtures.js';
 
 const reference = referenceFigures();
 const out = mkdtempSync(join(tmpdir(), 'bitbench-accuracy-'));
@@ -27,17 +25,6 @@ let train: Dataset;
 beforeAll(async () => {
   [test, train] = await Promise.all([fmnist('test'), fmnist('train')]);
 });
-
-async function plainOnnxruntimeAccuracy(path: string): Promise<number> {
-  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 2 });
-  let correct = 0;
-  for await (const batch of test.batches({ batchSize: 500 })) {
-    const result = await session.run({ input: new ort.Tensor('float32', batch.input, batch.dims) });
-    correct += countCorrect(result.logits.data as Float32Array, batch.labels!);
-  }
-  await session.release();
-  return correct / test.size;
-}
 
 describe.each(MODEL_NAMES)('%s on 10k Fashion-MNIST', (name) => {
   let sim: QuantSimulator;
@@ -68,7 +55,7 @@ describe.each(MODEL_NAMES)('%s on 10k Fashion-MNIST', (name) => {
     const path = join(out, `${name}_${label}.onnx`);
     const manifest = await sim.exportQdq(config, path);
     const simulated = simulatedAccuracy.get(label) ?? (await sim.evaluate(config, test)).accuracy!;
-    const exported = await plainOnnxruntimeAccuracy(path);
+    const exported = await plainOnnxruntimeAccuracy(path, test);
     console.log(`${name} ${label}: simulated ${simulated} exported ${exported}`);
     expect(Math.abs(exported - simulated)).toBeLessThanOrEqual(0.001);
     // op counts of the file itself, against the manifest and the placement

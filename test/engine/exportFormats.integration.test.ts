@@ -19,13 +19,12 @@ import { runCli } from '../../src-main/cli/main.js';
 import type { Dataset } from '../../src-main/engine/data/dataset.js';
 import { unpackInt4 } from '../../src-main/engine/export/int4.js';
 import { QuantSimulator, uniformConfig } from '../../src-main/engine/index.js';
-import { countCorrect } from '../../src-main/engine/evaluate/metrics.js';
 import { upgradeOpset } from '../../src-main/engine/graph/upgradeOpset.js';
 import { decodeModel } from '../../src-main/engine/onnx/decode.js';
 import { encodeModel } from '../../src-main/engine/onnx/encode.js';
 import { type Model, elementCount } from '../../src-main/engine/onnx/ir.js';
 import { DataType } from '../../src-main/engine/onnx/schema.js';
-import { FMNIST_DIR, fmnist, modelPath } from './fixtures.js';
+import { FMNIST_DIR, fmnist, modelPath, plainOnnxruntimeAccuracy } from './fixtures.js';
 
 const out = mkdtempSync(join(tmpdir(), 'bitbench-formats-'));
 const VIT = modelPath('fmnist_vit');
@@ -38,17 +37,6 @@ beforeAll(async () => {
   sim17 = await QuantSimulator.create(VIT, { calibration: train, calibrationLimit: 512 });
 });
 afterAll(async () => sim17?.dispose());
-
-async function plainOnnxruntimeAccuracy(path: string): Promise<number> {
-  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 2 });
-  let correct = 0;
-  for await (const batch of test.batches({ batchSize: 500 })) {
-    const result = await session.run({ input: new ort.Tensor('float32', batch.input, batch.dims) });
-    correct += countCorrect(result.logits.data as Float32Array, batch.labels!);
-  }
-  await session.release();
-  return correct / test.size;
-}
 
 function opCounts(model: Model): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -103,8 +91,8 @@ describe('ViT W4A8 exported at opset 21 with INT4 MatMul/Gemm weights', () => {
     expect(int8Bytes - int4Bytes).toBeGreaterThanOrEqual(Math.floor(int4Elements / 2));
 
     const simulated = (await sim21.evaluate(config, test)).accuracy!;
-    const exported = await plainOnnxruntimeAccuracy(int4Path);
-    const int8Exported = await plainOnnxruntimeAccuracy(int8Path);
+    const exported = await plainOnnxruntimeAccuracy(int4Path, test);
+    const int8Exported = await plainOnnxruntimeAccuracy(int8Path, test);
     console.log(`ViT W4A8 INT4 opset 21: simulated ${simulated} exported ${exported}; INT8 opset 17 exported ${int8Exported}`);
     expect(Math.abs(exported - simulated)).toBeLessThanOrEqual(0.001);
     expect(Math.abs(exported - int8Exported)).toBeLessThanOrEqual(0.005);
@@ -196,8 +184,8 @@ describe('FP16 float layers', () => {
     expect(fp32Bytes - fp16Bytes).toBeGreaterThanOrEqual(0.9 * 2 * halfElements);
 
     const simulated = (await sim16.evaluate(config, test)).accuracy!;
-    const exported = await plainOnnxruntimeAccuracy(fp16Path);
-    const fp32Exported = await plainOnnxruntimeAccuracy(fp32Path);
+    const exported = await plainOnnxruntimeAccuracy(fp16Path, test);
+    const fp32Exported = await plainOnnxruntimeAccuracy(fp32Path, test);
     console.log(`ViT mixed FP16: simulated ${simulated} exported ${exported}; FP32 float layers exported ${fp32Exported}`);
     expect(Math.abs(exported - simulated)).toBeLessThanOrEqual(0.001);
     expect(Math.abs(exported - fp32Exported)).toBeLessThanOrEqual(0.003);

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { openDataset } from '../../src-main/engine/data/open.js';
 import type { Dataset } from '../../src-main/engine/data/dataset.js';
+import { countCorrect } from '../../src-main/engine/evaluate/metrics.js';
+import * as ort from 'onnxruntime-node';
 
 export const MODELS_DIR = '/work/shared/models';
 export const FMNIST_DIR = '/usr/share/datasets/fashion-mnist';
@@ -24,3 +26,15 @@ export function referenceFigures(): Record<ModelName, Reference> {
 }
 
 export const fmnist = (split: 'train' | 'test'): Promise<Dataset> => openDataset(`fmnist:${FMNIST_DIR}:${split}`, FMNIST_PREPROCESS);
+
+/** Top-1 accuracy of an exported .onnx file run in plain onnxruntime (no Bitbench code in the loop). */
+export async function plainOnnxruntimeAccuracy(path: string, data: Dataset): Promise<number> {
+  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 2 });
+  let correct = 0;
+  for await (const batch of data.batches({ batchSize: 500 })) {
+    const result = await session.run({ input: new ort.Tensor('float32', batch.input, batch.dims) });
+    correct += countCorrect(result.logits.data as Float32Array, batch.labels!);
+  }
+  await session.release();
+  return correct / data.size;
+}

@@ -4,20 +4,7 @@
  * with contiguous inner loops, because onnxruntime has no Cholesky op (measured in gptq.test.ts).
  */
 import { BitbenchError } from '../../api/errors.js';
-
-/** sum_k<len x[a+k] * x[b+k], unrolled by four (the O(K^3) inner loop). */
-function dot(x: Float64Array, a: number, b: number, len: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let k = 0;
-  for (; k + 3 < len; k += 4) {
-    s0 += x[a + k] * x[b + k];
-    s1 += x[a + k + 1] * x[b + k + 1];
-    s2 += x[a + k + 2] * x[b + k + 2];
-    s3 += x[a + k + 3] * x[b + k + 3];
-  }
-  for (; k < len; k++) s0 += x[a + k] * x[b + k];
-  return s0 + s1 + s2 + s3;
-}
+import { dotAt } from './dot.js';
 
 /** Lower-triangular L with L L^T = A (row-major, A is n x n); throws when A is not positive definite. */
 export function cholesky(a: Float64Array, n: number): Float64Array {
@@ -48,7 +35,7 @@ export function cholesky(a: Float64Array, n: number): Float64Array {
     }
     for (; i < n; i++) {
       const li = i * n;
-      l[li + j] = (a[li + j] - dot(l, li, lj, j)) / d;
+      l[li + j] = (a[li + j] - dotAt(l, li, l, lj, j)) / d;
     }
   }
   return l;

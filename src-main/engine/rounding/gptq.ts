@@ -18,6 +18,7 @@
 import { throwIfAborted } from '../runtime/abort.js';
 import { roundHalfEven, weightLevels } from '../quant/arithmetic.js';
 import { reversedCholesky } from './cholesky.js';
+import { dotAt } from './dot.js';
 import { groupWeight, ungroupLevels, type GramMatrices, type GroupedWeight, type WeightLayout } from './layout.js';
 
 export interface GptqOptions {
@@ -42,20 +43,6 @@ export interface GptqOptions {
  * Coordinate descent from GPTQ's levels was tried first: error 0.405, no accuracy gain.
  */
 export const SEARCH_NODES = 256;
-
-/** sum_j<len m[a+j] * e[j], unrolled by four (GPTQ's inner loop). */
-function dotPrefix(m: Float64Array, a: number, e: Float64Array, len: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let j = 0;
-  for (; j + 3 < len; j += 4) {
-    s0 += m[a + j] * e[j];
-    s1 += m[a + j + 1] * e[j + 1];
-    s2 += m[a + j + 2] * e[j + 2];
-    s3 += m[a + j + 3] * e[j + 3];
-  }
-  for (; j < len; j++) s0 += m[a + j] * e[j];
-  return s0 + s1 + s2 + s3;
-}
 
 /** The column order and the factor M of one group's permuted, damped Gram matrix. */
 interface Factorisation {
@@ -207,7 +194,7 @@ export async function gptqRound(weight: Float32Array, weightDims: number[], gram
           carries[2] = s2;
           carries[3] = s3;
         } else {
-          for (let c = 0; c < count; c++) carries[c] = dotPrefix(m, mi, errs[c], i);
+          for (let c = 0; c < count; c++) carries[c] = dotAt(m, mi, errs[c], 0, i);
         }
         for (let c = 0; c < count; c++) {
           const o = g * rows + r0 + c;

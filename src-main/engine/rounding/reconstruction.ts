@@ -5,6 +5,7 @@
  */
 import { roundHalfEven, weightLevels } from '../quant/arithmetic.js';
 import { groupWeight, type GramMatrices, type GroupedWeight, type WeightLayout } from './layout.js';
+import { dotAt } from './dot.js';
 
 /** Clamps a level to the symmetric grid of `bits`. */
 export function clampLevel(level: number, bits: number): number {
@@ -26,20 +27,6 @@ export function nearestLevels(weight: Float32Array, weightDims: number[], scales
   return levels;
 }
 
-/** sum_k<len h[a+k] * d[b+k], unrolled by four. */
-function dotFrom(h: Float64Array, a: number, d: Float64Array, b: number, len: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let k = 0;
-  for (; k + 3 < len; k += 4) {
-    s0 += h[a + k] * d[b + k];
-    s1 += h[a + k + 1] * d[b + k + 1];
-    s2 += h[a + k + 2] * d[b + k + 2];
-    s3 += h[a + k + 3] * d[b + k + 3];
-  }
-  for (; k < len; k++) s0 += h[a + k] * d[b + k];
-  return s0 + s1 + s2 + s3;
-}
-
 /**
  * sum_g sum_r d H_g d^T for grouped differences `diff` ([groups, rows, cols]). H is symmetric, so
  * each row's form is sum_i d_i (H_ii d_i + 2 sum_{j>i} H_ij d_j): half the products of d H d^T.
@@ -54,7 +41,7 @@ export function quadraticError(diff: Float64Array, groups: number, rows: number,
         const di = d[i];
         if (di === 0) continue;
         const hi = i * cols;
-        total += di * (h[hi + i] * di + 2 * dotFrom(h, hi + i + 1, d, i + 1, cols - i - 1));
+        total += di * (h[hi + i] * di + 2 * dotAt(h, hi + i + 1, d, i + 1, cols - i - 1));
       }
     }
   }
