@@ -59,6 +59,30 @@ beforeAll(async () => {
 });
 afterAll(async () => sim?.dispose());
 
+describe('layerGram row-shift product', () => {
+  // 3-high kernels with one padding row above and below, any horizontal geometry, down to inputs
+  // one or two rows high (where the first and last real rows meet).
+  const cases: Array<{ dims: number[]; kernel: number[]; strides: number[]; pads: number[]; dilations: number[] }> = [
+    { dims: [3, 4, 1, 6], kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
+    { dims: [2, 3, 2, 5], kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
+    { dims: [2, 5, 7, 9], kernel: [3, 2], strides: [1, 2], pads: [1, 0, 1, 1], dilations: [1, 2] },
+    { dims: [4, 2, 6, 6], kernel: [3, 1], strides: [1, 1], pads: [1, 0, 1, 0], dilations: [1, 1] },
+  ];
+  for (const { dims, kernel, strides, pads, dilations } of cases) {
+    for (const n of [dims[0], 1]) {
+      it(`matches float64 im2col for input [${[n, ...dims.slice(1)]}], kernel ${kernel}, strides ${strides}, pads ${pads}`, async () => {
+        const size = [n, ...dims.slice(1)];
+        const input = Float32Array.from({ length: size.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 1.7 + 0.3) + 0.25);
+        const layer: RoundingLayer = { op: 'Conv', weightDims: [4, size[1], ...kernel], attrs: { kernel_shape: kernel, strides, pads, dilations } };
+        const reference = referenceConvGram(input, size, layer);
+        const got = await layerGram(input, size, layer);
+        expect(got.samples).toBe(reference.samples);
+        expect(relativeGap(got, reference)).toBeLessThan(1e-5);
+      });
+    }
+  }
+});
+
 describe('collectLayerStatistics', () => {
   it('gives, in one pass with small batches, the Gram matrices of layer-by-layer capture', async () => {
     // The stem reads the graph input itself; the shortcut conv is 1x1 stride 2; the Gemm is [O, K].
@@ -79,7 +103,9 @@ describe('collectLayerStatistics', () => {
   it('agrees with float64 im2col Gram matrices to 1e-5, for per-sample and whole-batch products', async () => {
     // layers.3/c1: 3x3 stride 2 reading 16 channels (144 inputs, 196 positions: one product per sample);
     // layers.6/c1: 3x3 stride 2 reading 32 channels (288 inputs, 49 positions: one product per batch).
-    const layers = ['/layers/layers.3/c1/Conv', '/layers/layers.6/c1/Conv'];
+    // The 3x3 stride-1 layers take the row-shift product: the stem (1 channel), layers.1/c1 (16
+    // channels, 784 positions: per sample) and layers.7/c2 (64 channels, 49 positions: per batch).
+    const layers = ['/layers/layers.3/c1/Conv', '/layers/layers.6/c1/Conv', '/stem/stem.0/Conv', '/layers/layers.1/c1/Conv', '/layers/layers.7/c2/Conv'];
     const stats = await collectLayerStatistics(sim.model, layers, data, { limit: 20 });
     for (const layer of layers) {
       const captured = await sim.captureLayerInputs(layer, data, 20);

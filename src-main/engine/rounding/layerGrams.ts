@@ -12,7 +12,7 @@ import type { Model } from '../onnx/ir.js';
 import { tensorAsFloat } from '../onnx/tensor.js';
 import { throwIfAborted } from '../runtime/abort.js';
 import { createSession, runFloat } from '../runtime/session.js';
-import { convFormFor, gramShape, GramSum, MAX_PATCH_FLOATS, vectorsPerSample } from './gram.js';
+import { convFormFor, gramShape, GramSum, MAX_PATCH_FLOATS, patchFloatsPerSample, vectorsPerSample } from './gram.js';
 import { gramProbeModel, probeOutputs } from './graphs/gramProbe.js';
 import { plainAttributes } from './layerAttributes.js';
 import { type GramMatrices, type WeightLayout, weightLayoutOf } from './layout.js';
@@ -75,20 +75,24 @@ export async function collectLayerStatistics(
     const w = model.graph.initializers.get(node.inputs[1])!;
     const attrs = plainAttributes(node);
     const shape = gramShape({ op: node.opType, weightDims: w.dims, attrs });
-    return { name, input: node.inputs[0], shape, weight: tensorAsFloat(w), weightDims: w.dims, layout: weightLayoutOf(node.opType, attrs), sum: new GramSum(shape.groups, shape.size) };
+    return { name, input: node.inputs[0], shape, weight: tensorAsFloat(w), weightDims: w.dims, layout: weightLayoutOf(node.opType, attrs), sum: null as GramSum | null, vectorsPerSample: 0 };
   });
   if (entries.length === 0 || Math.min(options.limit, calibration.size) < 1) {
-    for (const e of entries) e.sum.result(); // throws: no calibration inputs
+    for (const e of entries) new GramSum(e.shape).result(); // throws: no calibration inputs
     return new Map();
   }
-  // The shapes only choose branch forms and the batch size (the branches count their own vectors),
-  // so known ones serve; the shape run opens a session of its own (a tenth of GPTQ's time on ViT).
+  // The shapes choose branch forms and the batch size, and count each run's vectors; the loaded
+  // model's serve, else a shape run (which opens a session of its own: a tenth of GPTQ's time on ViT).
   const known = options.shapes;
   const shapes = known && entries.every((e) => known.get(e.input)?.dims[0] === 1) ? new Map(entries.map((e) => [e.input, known.get(e.input)!.dims])) : await shapesForOneSample(model, entries.map((e) => e.input), calibration, threads);
   let largest = 1;
   const probeLayers = entries.map((e) => {
-    const vectors = vectorsPerSample(e.shape, shapes.get(e.input)!);
-    largest = Math.max(largest, vectors * e.shape.groups * e.shape.size);
+    const dims = shapes.get(e.input)!;
+    if ('conv' in e.shape.geometry) e.shape.geometry.conv.inputSize = dims.slice(2);
+    const vectors = vectorsPerSample(e.shape, dims);
+    e.vectorsPerSample = vectors;
+    e.sum = new GramSum(e.shape);
+    largest = Math.max(largest, patchFloatsPerSample(e.shape, vectors));
     return { input: e.input, geometry: e.shape.geometry, form: convFormFor(e.shape, vectors) };
   });
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 256, Math.floor(MAX_PATCH_FLOATS / largest)));
@@ -100,11 +104,11 @@ export async function collectLayerStatistics(
       const outputs = await runFloat(session, inputName, batch.input, batch.dims);
       entries.forEach((e, i) => {
         const names = probeOutputs(i);
-        e.sum.add(outputs[names.gram].data as Float32Array, (outputs[names.vectors].data as Float32Array)[0]);
+        e.sum!.add(outputs[names.gram].data as Float32Array, batch.dims[0] * e.vectorsPerSample);
       });
     }
   } finally {
     await session.release();
   }
-  return new Map(entries.map((e) => [e.name, { weight: e.weight, weightDims: e.weightDims, layout: e.layout, gram: e.sum.result() }]));
+  return new Map(entries.map((e) => [e.name, { weight: e.weight, weightDims: e.weightDims, layout: e.layout, gram: e.sum!.result() }]));
 }

@@ -19,7 +19,7 @@ export interface ProbeLayer {
 }
 
 /** Output names of layer i's branch in the probe model. */
-export const probeOutputs = (i: number): { gram: string; vectors: string } => ({ gram: `bitbench_gram${i}_sum`, vectors: `bitbench_gram${i}_vectors` });
+export const probeOutputs = (i: number): { gram: string } => ({ gram: `bitbench_gram${i}_sum` });
 
 /** `model` with graph outputs probeOutputs(i) for every layer i. */
 export function gramProbeModel(model: Model, layers: ProbeLayer[]): Model {
@@ -34,11 +34,10 @@ export function gramProbeModel(model: Model, layers: ProbeLayer[]): Model {
     const nodes = [
       ...parts.nodes,
       { name: names.gram, opType: 'Identity', domain: '', inputs: [branch.gram], outputs: [names.gram], attributes: [] },
-      { name: names.vectors, opType: 'Identity', domain: '', inputs: [branch.vectors], outputs: [names.vectors], attributes: [] },
     ];
     after.set(layer.input, [...(after.get(layer.input) ?? []), ...nodes]);
     for (const [name, t] of parts.initializers) initializers.set(name, t);
-    outputs.push({ name: names.gram, elemType: DataType.FLOAT, shape: null }, { name: names.vectors, elemType: DataType.FLOAT, shape: null });
+    outputs.push({ name: names.gram, elemType: DataType.FLOAT, shape: null });
   });
   // Branches on tensors no node produces (the graph input) go first.
   const produced = new Set(model.graph.nodes.flatMap((n) => n.outputs));
