@@ -123,6 +123,20 @@ describe('collectLayerStatistics', () => {
     for (const layer of layers) expect(Array.from(known.get(layer)!.gram.data)).toEqual(Array.from(own.get(layer)!.gram.data));
   });
 
+  it('ignores known shapes inferred for another sample size', async () => {
+    // Shapes as a loader would infer them for 32x32 inputs, handed over with 28x28 data: trusting
+    // them would slice the row-shift patches at the wrong rows and count the wrong vectors.
+    const layers = ['/layers/layers.1/c1/Conv', '/layers/layers.7/c2/Conv'];
+    const wrong = new Map([...sim.shapes].map(([name, s]) => [name, { dims: s.dims.length === 4 ? [...s.dims.slice(0, 2), s.dims[2] + 4, s.dims[3] + 4] : s.dims }]));
+    const own = await collectLayerStatistics(sim.model, layers, data, { limit: 6 });
+    const known = await collectLayerStatistics(sim.model, layers, data, { limit: 6, shapes: wrong });
+    for (const layer of layers) {
+      expect(known.get(layer)!.gram.samples).toBe(own.get(layer)!.gram.samples);
+      expect(Array.from(known.get(layer)!.gram.data)).toEqual(Array.from(own.get(layer)!.gram.data));
+    }
+    expect(own.get('/layers/layers.1/c1/Conv')!.gram.samples).toBe(6 * 28 * 28);
+  });
+
   it('measures output errors in onnxruntime as reconstructionError does', async () => {
     const layers = ['/layers/layers.6/c1/Conv', '/fc/Gemm'];
     const stats = await collectLayerStatistics(sim.model, layers, data, { limit: 20 });

@@ -83,8 +83,12 @@ export async function collectLayerStatistics(
   }
   // The shapes choose branch forms and the batch size, and count each run's vectors; the loaded
   // model's serve, else a shape run (which opens a session of its own: a tenth of GPTQ's time on ViT).
+  // Known shapes serve only when they were inferred for this data's sample shape.
   const known = options.shapes;
-  const shapes = known && entries.every((e) => known.get(e.input)?.dims[0] === 1) ? new Map(entries.map((e) => [e.input, known.get(e.input)!.dims])) : await shapesForOneSample(model, entries.map((e) => e.input), calibration, threads);
+  const inputName = model.graph.inputs[0].name;
+  const knownInput = known?.get(inputName)?.dims;
+  const fits = known && knownInput && knownInput.join() === [1, ...calibration.sampleDims].join() && entries.every((e) => known.get(e.input)?.dims[0] === 1);
+  const shapes = fits ? new Map(entries.map((e) => [e.input, known.get(e.input)!.dims])) : await shapesForOneSample(model, entries.map((e) => e.input), calibration, threads);
   let largest = 1;
   const probeLayers = entries.map((e) => {
     const dims = shapes.get(e.input)!;
@@ -97,7 +101,6 @@ export async function collectLayerStatistics(
   });
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 256, Math.floor(MAX_PATCH_FLOATS / largest)));
   const session = await createSession(gramProbeModel(model, probeLayers), { threads });
-  const inputName = model.graph.inputs[0].name;
   try {
     for await (const batch of calibration.batches({ batchSize, count: Math.min(options.limit, calibration.size) })) {
       throwIfAborted(options.signal);
