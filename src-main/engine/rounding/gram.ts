@@ -106,9 +106,10 @@ export function convFormFor(shape: GramShape, positions: number): ConvGramForm {
 export function patchFloatsPerSample(shape: GramShape, positions: number): number {
   const conv = 'conv' in shape.geometry ? shape.geometry.conv : null;
   if (conv && rowShiftApplies(conv)) {
-    // Horizontal patches of the padded rows: C*kw values at (H+2) * Wout positions.
+    // Horizontal patches of the padded rows (C*kw values at (H+2) * Wout positions), and beside
+    // them their three row-shifted copies: counted twice, as the im2col was with its transpose.
     const h = conv.inputSize![0];
-    return (shape.size / 3) * (positions / h) * (h + 2);
+    return 2 * (shape.size / 3) * (positions / h) * (h + 2);
   }
   return positions * shape.groups * shape.size;
 }
