@@ -9,6 +9,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { Model } from '../onnx/ir.js';
 import { throwIfAborted } from '../runtime/abort.js';
 import { adaroundRound } from './adaround.js';
+import { CholeskyKernel } from './blockedCholesky.js';
 import { gptqRound } from './gptq.js';
 import { collectLayerStatistics, whyNotRoundable } from './layerGrams.js';
 import { ErrorMeter } from './errorMeter.js';
@@ -66,6 +67,7 @@ export async function applyRounding(
   const skipped = new Map(layers.map((l) => [l, whyNotRoundable(simulator.model, l)] as const).filter(([, why]) => why !== null));
   const stats = await collectLayerStatistics(simulator.model, layers.filter((l) => !skipped.has(l)), calibration, { limit: options.limit ?? 512, signal: options.signal, shapes: simulator.shapes });
   const meter = await ErrorMeter.open();
+  const kernel = method === 'gptq' ? await CholeskyKernel.open() : undefined;
   try {
     for (const layer of layers) {
       const why = skipped.get(layer);
@@ -81,7 +83,7 @@ export async function applyRounding(
         const t0 = performance.now();
         const levels =
           method === 'gptq'
-            ? await gptqRound(s.weight, s.weightDims, s.gram, scales, bits, { layout: s.layout, signal: options.signal })
+            ? await gptqRound(s.weight, s.weightDims, s.gram, scales, bits, { layout: s.layout, signal: options.signal, cholesky: kernel })
             : await adaroundRound(s.weight, s.weightDims, s.gram, scales, bits, { layout: s.layout, iterations: options.iterations, signal: options.signal });
         const seconds = (performance.now() - t0) / 1000;
         simulator.setRoundedWeights(layer, bits, levels);
@@ -92,6 +94,7 @@ export async function applyRounding(
     }
   } finally {
     await meter.release();
+    await kernel?.release();
   }
   return records;
 }

@@ -17,7 +17,8 @@
  */
 import { throwIfAborted } from '../runtime/abort.js';
 import { roundHalfEven, weightLevels } from '../quant/arithmetic.js';
-import { reversedCholesky } from './cholesky.js';
+import type { CholeskyKernel } from './blockedCholesky.js';
+import { cholesky, reversedFactor, reversedOrder } from './cholesky.js';
 import { dotAt } from './dot.js';
 import { groupWeight, ungroupLevels, type GramMatrices, type GroupedWeight, type WeightLayout } from './layout.js';
 
@@ -30,6 +31,8 @@ export interface GptqOptions {
   actOrder?: boolean;
   /** Search nodes per row for the enumeration after GPTQ's pass (default SEARCH_NODES; 0 = plain GPTQ). */
   searchBudget?: number;
+  /** Factors large Gram matrices with onnxruntime's products (blockedCholesky.ts); default the JS loops. */
+  cholesky?: CholeskyKernel;
   signal?: AbortSignal;
 }
 
@@ -68,7 +71,7 @@ function factorisationsOf(gram: GramMatrices, damp: number, actOrder: boolean): 
   return groups;
 }
 
-function factorise(gram: GramMatrices, g: number, damp: number, actOrder: boolean): Factorisation {
+async function factorise(gram: GramMatrices, g: number, damp: number, actOrder: boolean, kernel?: CholeskyKernel): Promise<Factorisation> {
   const cols = gram.size;
   const h = gram.data.subarray(g * cols * cols, (g + 1) * cols * cols);
   const order = Array.from({ length: cols }, (_, i) => i);
@@ -82,7 +85,8 @@ function factorise(gram: GramMatrices, g: number, damp: number, actOrder: boolea
     meanDiag += hp[i * cols + i] / cols;
   }
   for (let i = 0; i < cols; i++) hp[i * cols + i] += damp * meanDiag;
-  const m = reversedCholesky(hp, cols);
+  const reversed = reversedOrder(hp, cols);
+  const m = reversedFactor(kernel ? await kernel.factor(reversed, cols) : cholesky(reversed, cols), cols);
   const mt = new Float64Array(cols * cols);
   for (let i = 0; i < cols; i++) for (let j = 0; j <= i; j++) mt[j * cols + i] = m[i * cols + j];
   return { order, m, mt };
@@ -168,7 +172,7 @@ export async function gptqRound(weight: Float32Array, weightDims: number[], gram
   const budget = options.searchBudget ?? SEARCH_NODES;
   for (let g = 0; g < groups; g++) {
     throwIfAborted(options.signal);
-    const { order, m, mt } = (cache[g] ??= factorise(gram, g, damp, actOrder));
+    const { order, m, mt } = (cache[g] ??= await factorise(gram, g, damp, actOrder, options.cholesky));
     // With more nodes than columns the search's first descent is GPTQ itself, and it goes on from there.
     if (budget > cols) {
       for (let r = 0; r < rows; r++) searchRow(w, levels, g * rows + r, order, m, mt, qmin, qmax, budget);
