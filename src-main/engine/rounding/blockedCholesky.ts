@@ -51,22 +51,17 @@ export class CholeskyKernel {
     const w = Float64Array.from(a); // its lower triangle becomes L, block column by block column
     for (let k0 = 0; k0 < n; k0 += BLOCK) {
       const kb = Math.min(BLOCK, n - k0);
-      const diagonal = new Float64Array(kb * kb);
-      for (let i = 0; i < kb; i++) for (let j = 0; j < kb; j++) diagonal[i * kb + j] = w[(k0 + Math.max(i, j)) * n + k0 + Math.min(i, j)];
-      const l11 = cholesky(diagonal, kb);
-      for (let i = 0; i < kb; i++) for (let j = 0; j <= i; j++) w[(k0 + i) * n + k0 + j] = l11[i * kb + j];
+      const l11 = factorDiagonal(w, n, k0, kb);
       const m = n - k0 - kb;
       if (m === 0) break;
       // Panel: L21 = A21 L11^-T, as c - a b^T with a = -A21, b = L11^-1, c = 0.
-      const negated = new Float64Array(m * kb);
-      for (let i = 0; i < m; i++) for (let j = 0; j < kb; j++) negated[i * kb + j] = -w[(k0 + kb + i) * n + k0 + j];
+      const negated = copyBlock(w, n, k0 + kb, k0, m, kb, -1);
       const panel = (await this.session.run({ a: float64(negated, [m, kb]), b: float64(invertLower(l11, kb), [kb, kb]), c: float64(new Float64Array(1), [1]) })).y.data as Float64Array;
-      for (let i = 0; i < m; i++) w.set(panel.subarray(i * kb, (i + 1) * kb), (k0 + kb + i) * n + k0);
+      pasteBlock(w, n, k0 + kb, k0, m, kb, panel);
       // Trailing update: A22 - L21 L21^T.
-      const trailing = new Float64Array(m * m);
-      for (let i = 0; i < m; i++) trailing.set(w.subarray((k0 + kb + i) * n + k0 + kb, (k0 + kb + i + 1) * n), i * m);
+      const trailing = copyBlock(w, n, k0 + kb, k0 + kb, m, m, 1);
       const updated = (await this.session.run({ a: float64(panel, [m, kb]), b: float64(panel, [m, kb]), c: float64(trailing, [m, m]) })).y.data as Float64Array;
-      for (let i = 0; i < m; i++) w.set(updated.subarray(i * m, (i + 1) * m), (k0 + kb + i) * n + k0 + kb);
+      pasteBlock(w, n, k0 + kb, k0 + kb, m, m, updated);
     }
     for (let i = 0; i < n; i++) w.fill(0, i * n + i + 1, (i + 1) * n);
     return w;
@@ -75,4 +70,30 @@ export class CholeskyKernel {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+// The copies live in plain functions, outside the async factor(), where V8 optimizes them at once.
+
+/** Factors the (updated) diagonal block at k0 of size kb, writes it into w's lower triangle and returns it. */
+function factorDiagonal(w: Float64Array, n: number, k0: number, kb: number): Float64Array {
+  const diagonal = new Float64Array(kb * kb);
+  for (let i = 0; i < kb; i++) for (let j = 0; j < kb; j++) diagonal[i * kb + j] = w[(k0 + Math.max(i, j)) * n + k0 + Math.min(i, j)];
+  const l11 = cholesky(diagonal, kb);
+  for (let i = 0; i < kb; i++) for (let j = 0; j <= i; j++) w[(k0 + i) * n + k0 + j] = l11[i * kb + j];
+  return l11;
+}
+
+/** The rows x cols block of w at (row, col), times sign. */
+function copyBlock(w: Float64Array, n: number, row: number, col: number, rows: number, cols: number, sign: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const from = (row + i) * n + col;
+    for (let j = 0; j < cols; j++) out[i * cols + j] = sign * w[from + j];
+  }
+  return out;
+}
+
+/** Writes a rows x cols block into w at (row, col). */
+function pasteBlock(w: Float64Array, n: number, row: number, col: number, rows: number, cols: number, block: Float64Array): void {
+  for (let i = 0; i < rows; i++) w.set(block.subarray(i * cols, (i + 1) * cols), (row + i) * n + col);
 }

@@ -4,7 +4,7 @@
  * K x K sums, which are added up in float64 here. The layers' input shapes for one sample (the
  * loaded model's, or else from a first run of the model on one sample with those inputs exposed)
  * give how many vectors a sample makes for each layer, hence the branch forms and the batch size
- * that keeps patch tensors within MAX_PATCH_FLOATS.
+ * that keeps patch tensors within CACHED_PATCH_FLOATS (in cache).
  */
 import type * as ort from 'onnxruntime-node';
 import type { Dataset } from '../data/dataset.js';
@@ -12,7 +12,7 @@ import type { Model } from '../onnx/ir.js';
 import { tensorAsFloat } from '../onnx/tensor.js';
 import { throwIfAborted } from '../runtime/abort.js';
 import { createSession, runFloat } from '../runtime/session.js';
-import { convFormFor, gramShape, GramSum, MAX_PATCH_FLOATS, patchFloatsPerSample, vectorsPerSample } from './gram.js';
+import { CACHED_PATCH_FLOATS, convFormFor, gramShape, GramSum, patchFloatsPerSample, vectorsPerSample } from './gram.js';
 import { gramProbeModel, probeOutputs } from './graphs/gramProbe.js';
 import { plainAttributes } from './layerAttributes.js';
 import { type GramMatrices, type WeightLayout, weightLayoutOf } from './layout.js';
@@ -99,7 +99,7 @@ export async function collectLayerStatistics(
     largest = Math.max(largest, patchFloatsPerSample(e.shape, vectors));
     return { input: e.input, geometry: e.shape.geometry, form: convFormFor(e.shape, vectors) };
   });
-  const batchSize = Math.max(1, Math.min(options.batchSize ?? 256, Math.floor(MAX_PATCH_FLOATS / largest)));
+  const batchSize = Math.max(1, Math.min(options.batchSize ?? 256, Math.floor(CACHED_PATCH_FLOATS / largest)));
   const session = await createSession(gramProbeModel(model, probeLayers), { threads });
   try {
     for await (const batch of calibration.batches({ batchSize, count: Math.min(options.limit, calibration.size) })) {
