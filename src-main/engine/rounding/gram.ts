@@ -91,6 +91,20 @@ export function vectorsPerSample(shape: GramShape, dims: number[]): number {
   return positions;
 }
 
+/**
+ * Records the spatial size of the layer's input ([1, C, ...] or any batch: dims[2...]) in its conv
+ * geometry, which the row-shift product needs; dense shapes are left as they are.
+ */
+export function setInputSize(shape: GramShape, dims: number[]): void {
+  if ('conv' in shape.geometry) shape.geometry.conv.inputSize = dims.slice(2);
+}
+
+/** The conv geometry when the layer takes the row-shift product (gramGraph.ts), else null. */
+function rowShiftOf(shape: GramShape): ConvGeometry | null {
+  const conv = 'conv' in shape.geometry ? shape.geometry.conv : null;
+  return conv && rowShiftApplies(conv) ? conv : null;
+}
+
 /** Input vectors in one run on `dims` (the layer input's shape in that run). */
 export function vectorsInRun(shape: GramShape, dims: number[]): number {
   const geo = shape.geometry;
@@ -105,16 +119,15 @@ export function vectorsInRun(shape: GramShape, dims: number[]): number {
  * MobileNetV2 layers (K=576/L=49: batch 1.4x faster; K=144/L=784 and depthwise: sample 1.1-1.8x).
  */
 export function convFormFor(shape: GramShape, positions: number): ConvGramForm {
-  const conv = 'conv' in shape.geometry ? shape.geometry.conv : null;
   // The row-shift products are a third as wide (3x3 kernels: C*3 rows).
-  const rows = conv && rowShiftApplies(conv) ? shape.size / 3 : shape.size;
+  const rows = rowShiftOf(shape) ? shape.size / 3 : shape.size;
   return positions >= rows ? 'sample' : 'batch';
 }
 
 /** Floats of the largest tensor a layer's Gram branch gathers for one sample giving `positions` vectors. */
 export function patchFloatsPerSample(shape: GramShape, positions: number): number {
-  const conv = 'conv' in shape.geometry ? shape.geometry.conv : null;
-  if (conv && rowShiftApplies(conv)) {
+  const conv = rowShiftOf(shape);
+  if (conv) {
     // Horizontal patches of the padded rows (C*kw values at (H+2) * Wout positions), and beside
     // them their three row-shifted copies: counted twice, as the im2col was with its transpose.
     const h = conv.inputSize![0];
@@ -156,8 +169,7 @@ export class GramSum {
   constructor(shape: GramShape) {
     this.groups = shape.groups;
     this.size = shape.size;
-    const conv = 'conv' in shape.geometry ? shape.geometry.conv : null;
-    this.rowShift = conv && rowShiftApplies(conv) ? conv : null;
+    this.rowShift = rowShiftOf(shape);
     this.sum = new Float64Array(this.rowShift ? rowShiftPackedLength(this.rowShift.channels, this.rowShift.kernel[1]) : shape.groups * shape.size * shape.size);
   }
 
@@ -188,7 +200,7 @@ export class GramSum {
 export async function layerGram(input: Float32Array, dims: number[], layer: RoundingLayer): Promise<GramMatrices> {
   const shape = gramShape(layer);
   const { count, sampleLength } = checkInput(layer, shape, input, dims);
-  if ('conv' in shape.geometry) shape.geometry.conv.inputSize = dims.slice(2);
+  setInputSize(shape, dims);
   const sum = new GramSum(shape);
   const session: ort.InferenceSession = await gramSession(shape.geometry, convFormFor(shape, vectorsPerSample(shape, [1, ...dims.slice(1)])));
   try {

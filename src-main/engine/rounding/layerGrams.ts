@@ -12,7 +12,7 @@ import type { Model } from '../onnx/ir.js';
 import { tensorAsFloat } from '../onnx/tensor.js';
 import { throwIfAborted } from '../runtime/abort.js';
 import { createSession, runFloat } from '../runtime/session.js';
-import { CACHED_PATCH_FLOATS, convFormFor, gramShape, GramSum, patchFloatsPerSample, vectorsPerSample } from './gram.js';
+import { CACHED_PATCH_FLOATS, convFormFor, gramShape, GramSum, patchFloatsPerSample, setInputSize, vectorsPerSample } from './gram.js';
 import { gramProbeModel, probeOutputs } from './graphs/gramProbe.js';
 import { plainAttributes } from './layerAttributes.js';
 import { type GramMatrices, type WeightLayout, weightLayoutOf } from './layout.js';
@@ -92,7 +92,7 @@ export async function collectLayerStatistics(
   let largest = 1;
   const probeLayers = entries.map((e) => {
     const dims = shapes.get(e.input)!;
-    if ('conv' in e.shape.geometry) e.shape.geometry.conv.inputSize = dims.slice(2);
+    setInputSize(e.shape, dims);
     const vectors = vectorsPerSample(e.shape, dims);
     e.vectorsPerSample = vectors;
     e.sum = new GramSum(e.shape);
