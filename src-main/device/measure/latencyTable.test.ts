@@ -41,4 +41,19 @@ describe('latency tables', () => {
     expect(predictionError(after)).toBeLessThan(predictionError(before));
     expect(correctLatencyTable(table, []).factor).toBe(1);
   });
+
+  it('picks the factor with the least mean relative error, never worse than leaving the table alone', () => {
+    const { table } = buildLatencyTable({ layers: ['conv1', 'conv2', 'fc'], profiles, endToEndMs: 4 });
+    // Ratios measured/predicted of 0.5, 1.05 and 1.1: the plain median (1.05) would double the
+    // first error and end worse than no correction; the 1/r-weighted median (0.5) is the optimum.
+    const configs: Array<Record<string, string>> = [{}, { conv1: 'W8A8' }, { conv1: 'W8A8', conv2: 'W8A8', fc: 'W8A8' }];
+    const ratios = [0.5, 1.05, 1.1];
+    const before = configs.map((c, i) => ({ predictedMs: predictLatency(table, c), measuredMs: predictLatency(table, c) * ratios[i] }));
+    const { table: fixed, factor } = correctLatencyTable(table, before);
+    expect(factor).toBeCloseTo(0.5, 12);
+    const errorAt = (f: number) => predictionError(before.map((o) => ({ ...o, predictedMs: o.predictedMs * f })));
+    const after = configs.map((c, i) => ({ predictedMs: predictLatency(fixed, c), measuredMs: before[i].measuredMs }));
+    expect(predictionError(after)).toBeLessThan(predictionError(before));
+    for (let f = 0.3; f < 1.5; f += 0.01) expect(predictionError(after)).toBeLessThanOrEqual(errorAt(f) + 1e-12);
+  });
 });

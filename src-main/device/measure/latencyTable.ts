@@ -85,19 +85,33 @@ export interface Observation {
 }
 
 /**
- * Corrects a table from end-to-end measurements: one multiplicative factor, the median ratio of
- * measured to predicted (robust to one noisy point), applied to every entry and the base.
+ * Corrects a table from end-to-end measurements: one multiplicative factor applied to every entry
+ * and the base. The factor is the one that minimises `predictionError` (the mean relative error):
+ * with r = measured/predicted, that error is the mean of (1/r)·|factor − r|, so the best factor is
+ * the median of the ratios weighted by 1/r. Factor 1 is among the candidates it beats, so a
+ * correction never predicts the observations it was fitted on worse than the raw table, and one
+ * noisy point cannot drag it far (a plain median of the ratios could do both).
  */
 export function correctLatencyTable(table: LatencyTable, observations: Observation[]): { table: LatencyTable; factor: number } {
-  const ratios = observations.filter((o) => o.predictedMs > 0).map((o) => o.measuredMs / o.predictedMs).sort((a, b) => a - b);
-  if (ratios.length === 0) return { table, factor: 1 };
-  const mid = ratios.length / 2;
-  const factor = ratios.length % 2 ? ratios[Math.floor(mid)] : (ratios[mid - 1] + ratios[mid]) / 2;
+  const factor = weightedMedianRatio(observations);
+  if (factor === 1) return { table, factor };
   const layers: LatencyTable['layers'] = {};
   for (const [layer, entries] of Object.entries(table.layers)) {
     layers[layer] = Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, v * factor]));
   }
   return { table: { ...table, base: (table.base ?? 0) * factor, layers }, factor };
+}
+
+function weightedMedianRatio(observations: Observation[]): number {
+  const ratios = observations.filter((o) => o.predictedMs > 0 && o.measuredMs > 0).map((o) => o.measuredMs / o.predictedMs).sort((a, b) => a - b);
+  if (ratios.length === 0) return 1;
+  const total = ratios.reduce((s, r) => s + 1 / r, 0);
+  let below = 0;
+  for (const r of ratios) {
+    below += 1 / r;
+    if (below >= total / 2) return r;
+  }
+  return ratios[ratios.length - 1];
 }
 
 /** Mean absolute relative error of predictions against measurements. */
