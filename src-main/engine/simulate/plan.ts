@@ -19,5 +19,10 @@ export interface QuantPlan {
   weights: WeightPlan[];
 }
 
-/** How a layer runs in the quantized model (what the export manifest reports). */
-export type LayerFormat = 'int8' | 'int8-weights/int16-activations' | 'int16' | 'fp32-weights/int-activations' | 'int-weights/fp32-activations' | 'fp32';
+/**
+ * How a layer runs in the quantized model (what the export manifest reports). 'int8-values/fp32-kernel':
+ * weights and inputs on 8-bit grids, computed by a float kernel on float constants S_w*q (a
+ * convolution whose output goes to a quantizer wider than 8 bits, which onnxruntime's integer
+ * convolution cannot produce; see qdqGraph.ts).
+ */
+export type LayerFormat = 'int8' | 'int8-values/fp32-kernel' | 'int8-weights/int16-activations' | 'int16' | 'fp32-weights/int-activations' | 'int-weights/fp32-activations' | 'fp32';
