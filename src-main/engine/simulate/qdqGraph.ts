@@ -41,7 +41,7 @@ import { tensorAsFloat } from '../onnx/tensor.js';
 import { roundHalfEven } from '../quant/arithmetic.js';
 import { dequantizeWeight } from '../quant/weights.js';
 import type { LayerSpec } from '../ops/types.js';
-import type { ActivationPlan, LayerFormat, QuantPlan } from './plan.js';
+import type { ActivationPlan, LayerFormat, QuantPlan, WeightPlan } from './plan.js';
 
 export interface QdqBuildResult {
   model: Model;
@@ -170,6 +170,23 @@ function floatKernelBeforeWideQuantizer(node: Node, readers: Map<string, Node[]>
   const next = readers.get(t) ?? [];
   if (next.length === 1 && (next[0].opType === 'Relu' || next[0].opType === 'Clip')) t = next[0].outputs[0];
   return wideSources.has(t) || wideSources.has(node.outputs[0]);
+}
+
+/**
+ * The INT8 and float copies of a layer's quantized weight, made once per levels array: a search
+ * builds hundreds of graphs from the same few (layer, bits) weights, and copying them was a fifth
+ * of the graph build. Initializer data is never written in place after the build.
+ */
+interface WeightCopies {
+  scales: Float32Array;
+  int8?: Int8Array;
+  float?: Float32Array;
+}
+const weightCopies = new WeakMap<Int32Array, WeightCopies>();
+function copiesOf(w: WeightPlan): WeightCopies {
+  let entry = weightCopies.get(w.levels);
+  if (!entry || entry.scales !== w.scales) weightCopies.set(w.levels, (entry = { scales: w.scales }));
+  return entry;
 }
 
 function removeDeadNodes(graph: Graph): void {
@@ -339,7 +356,7 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
       const qName = `${key}_weight_quantized`;
       const sName = `${key}_weight_scale`;
       const zName = `${key}_weight_zero_point`;
-      graph.initializers.set(qName, { name: qName, dataType: DataType.INT8, dims: weight.dims, data: Int8Array.from(w.levels) });
+      graph.initializers.set(qName, { name: qName, dataType: DataType.INT8, dims: weight.dims, data: (copiesOf(w).int8 ??= Int8Array.from(w.levels)) });
       graph.initializers.set(sName, { name: sName, dataType: DataType.FLOAT, dims: [w.scales.length], data: w.scales });
       graph.initializers.set(zName, { name: zName, dataType: DataType.INT8, dims: [w.scales.length], data: new Int8Array(w.scales.length) });
       const dq = `${key}_weight_dequantized`;
@@ -368,7 +385,7 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
       layerFormats[spec.node.name] = 'int8';
     } else {
       const fName = `${key}_weight_fakequant`;
-      graph.initializers.set(fName, { name: fName, dataType: DataType.FLOAT, dims: weight.dims, data: dequantizeWeight(w, weight.dims, spec.channelAxis) });
+      graph.initializers.set(fName, { name: fName, dataType: DataType.FLOAT, dims: weight.dims, data: (copiesOf(w).float ??= dequantizeWeight(w, weight.dims, spec.channelAxis)) });
       node.inputs[spec.weightInput] = fName;
       layerFormats[spec.node.name] = actInt8 && w.bits <= 8 ? 'int8-values/fp32-kernel' : actQuantized ? (w.bits <= 8 ? 'int8-weights/int16-activations' : 'int16') : 'int-weights/fp32-activations';
     }
