@@ -49,6 +49,19 @@ function mixed(sim: QuantSimulator, seed: number, candidates: Array<{ w: number 
   return { groups: Object.fromEntries(sim.info.groups.map((g, i) => [g.id, candidates[(i * 7 + seed) % candidates.length]])) };
 }
 
+/**
+ * A pseudo-random mixed configuration, different for every seed (the `mixed` pattern repeats
+ * every `candidates.length` seeds, and a repeated configuration is a session-cache hit, not a switch).
+ */
+function scrambled(sim: QuantSimulator, seed: number, candidates: Array<{ w: number | null; a: number | null }>): QuantConfig {
+  let x = (seed * 2654435761) >>> 0;
+  const next = (): number => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x >>> 8;
+  };
+  return { groups: Object.fromEntries(sim.info.groups.map((g) => [g.id, candidates[next() % candidates.length]])) };
+}
+
 console.log(`engine benchmark: ${samples} Fashion-MNIST test images, ${repeats} interleaved repeats, ${values.threads} threads, onnxruntime CPU`);
 for (const name of values.models!.split(',')) {
   const sim = await QuantSimulator.create(`/work/shared/models/${name}.onnx`, { calibration: train, calibrationLimit: 512, threads: Number(values.threads) });
@@ -88,7 +101,7 @@ for (const name of values.models!.split(',')) {
   const switches: Array<{ wall: number; cpu: number }> = [];
   const evals: Array<{ wall: number; cpu: number }> = [];
   for (let seed = 1; seed <= repeats + 2; seed++) {
-    const config = mixed(sim, seed, candidates);
+    const config = scrambled(sim, seed, candidates);
     switches.push(await timed(() => sim.prepare(config)));
     evals.push(await timed(() => sim.evaluate(config, test, { limit: samples })));
   }
