@@ -123,6 +123,17 @@ describe('collectLayerStatistics', () => {
     for (const layer of layers) expect(Array.from(known.get(layer)!.gram.data)).toEqual(Array.from(own.get(layer)!.gram.data));
   });
 
+  it('builds its Gram branches in the model\'s own opset (opset 10: Gemm still needs its C input)', async () => {
+    // An opset-10 copy of ResNet-20 (every op it uses exists unchanged at 10). The whole-batch
+    // products (layers.6/c1 by im2col, layers.7/c2 by row shift) are Gemms without a C input at 17;
+    // ReduceSum takes its axes as an attribute at 10. A PaddleOCR classifier (opset 10) failed here.
+    const layers = ['/stem/stem.0/Conv', '/layers/layers.3/c1/Conv', '/layers/layers.6/c1/Conv', '/layers/layers.7/c2/Conv', '/fc/Gemm'];
+    const old = { ...sim.model, opsets: sim.model.opsets.map((o) => (o.domain === '' ? { ...o, version: 10 } : o)) };
+    const at10 = await collectLayerStatistics(old, layers, data, { limit: 6 });
+    const at17 = await collectLayerStatistics(sim.model, layers, data, { limit: 6 });
+    for (const layer of layers) expect(Array.from(at10.get(layer)!.gram.data)).toEqual(Array.from(at17.get(layer)!.gram.data));
+  });
+
   it('ignores known shapes inferred for another sample size', async () => {
     // Shapes as a loader would infer them for 32x32 inputs, handed over with 28x28 data: trusting
     // them would slice the row-shift patches at the wrong rows and count the wrong vectors.

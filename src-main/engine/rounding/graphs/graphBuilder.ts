@@ -46,6 +46,8 @@ export class GraphBuilder {
 
   /** Adds a node; returns its (single) output name. */
   op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
+    // Gemm's C input is optional only from opset 11: older graphs get a zero to add.
+    if (opType === 'Gemm' && inputs.length === 2 && this.opset < 11) inputs = [...inputs, this.constFloat([1], [0])];
     const output = `${this.prefix}tmp_${this.counter++}`;
     const attributes: Attribute[] = Object.entries(attrs).map(([name, v]) => {
       if (Array.isArray(v)) return intsAttribute(name, v);
