@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { QuantConfig } from '../../../api/index.js';
 import { SyntheticEvaluator, syntheticModel } from '../../../../test/search/synthetic.js';
 import { parseCandidates } from '../candidates.js';
+import { BopsCostModel } from '../cost/bops.js';
 import { SizeCostModel } from '../cost/size.js';
 import { SeededRandom } from '../random.js';
 import { searchWithEvaluator } from '../searchWithEvaluator.js';
@@ -82,5 +83,35 @@ describe('MSQ', () => {
     expect(last.g0.w).toBe(8);
     expect(last.g1.w! + last.g2.w! + last.g3.w!).toBe(24 - 12);
     expect(result.front[result.front.length - 1].evaluated).toBe(true);
+  });
+
+  it('keeps its progress total within the lowerings left when a step saves little (A16 -> A15 under BOPs)', async () => {
+    // One layer with 10,000x the others' MACs: lowering a small layer's activations by one bit saves
+    // almost nothing, and cost-left / last-saving would promise millions of steps.
+    const skewed = syntheticModel([1_000_000, 100, 100, 100], [10, 10, 10, 10]);
+    const capture = new FakeCapture([0, 3, 3.1, 3.2, 3.3]);
+    const evaluator = Object.assign(new SyntheticEvaluator(skewed, [1, 1, 1, 1]), { features: capture });
+    const bops = new BopsCostModel(skewed);
+    const totals: number[] = [];
+    const result = await searchWithEvaluator(
+      evaluator,
+      'msq',
+      bops,
+      {
+        candidates: parseCandidates('W8A8,W8A16'),
+        maxDropPercent: 1,
+        seed: 1,
+        extras: {},
+        sensitivityMetric: 'sqnr',
+        phase1Limit: null,
+        baselines: [],
+        budgets: [bops.cost(Object.fromEntries(skewed.groups.map((g) => [g.id, { w: 8, a: 8 }])))],
+        msq: { limit: 400, scales: [1, 2] },
+      },
+      { onProgress: (e) => void (e.phase === 'msq' && totals.push(e.total)) },
+    );
+    // Levels W8A16 .. W8A8: 8 lowerings for each of the 4 groups, 32 in all.
+    expect(result.front).toHaveLength(33);
+    expect(Math.max(...totals)).toBeLessThanOrEqual(32);
   });
 });

@@ -92,9 +92,12 @@ export async function msqSearch(ctx: SearchContext): Promise<{ front: FrontEntry
     const saved = cost - pick.cost;
     cost = pick.cost;
     sequence.push({ groups: assignment(), estimate: null });
-    // Steps still needed at the current saving per step: a rough total for the ETA.
-    ctx.progress.setTotal(sequence.length - 1 + Math.ceil(Math.max(0, cost - target) / Math.max(saved, 1e-12)));
-    ctx.progress.step(`lowered ${pick.id} to ${levels[level.get(pick.id)!].w}-bit weights (cost ${((100 * cost) / startCost).toFixed(1)}%)`);
+    // Steps still needed at the current saving per step: a rough total for the ETA, never more
+    // than the lowerings left (a step from A16 to A15 saves little, and the estimate would run away).
+    const lowerings = ids.reduce((n, id) => n + levels.length - 1 - level.get(id)!, 0);
+    ctx.progress.setTotal(sequence.length - 1 + Math.min(lowerings, Math.ceil(Math.max(0, cost - target) / Math.max(saved, 1e-12))));
+    const now = levels[level.get(pick.id)!];
+    ctx.progress.step(`lowered ${pick.id} to W${now.w ?? 32}A${now.a ?? 32} (cost ${((100 * cost) / startCost).toFixed(1)}%)`);
   }
 
   const entries: FrontEntry[] = sequence.map((s) => entryFor(ctx, s.groups, s.estimate));
