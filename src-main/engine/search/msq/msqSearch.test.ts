@@ -5,6 +5,7 @@ import { parseCandidates } from '../candidates.js';
 import { BopsCostModel } from '../cost/bops.js';
 import { SizeCostModel } from '../cost/size.js';
 import { SeededRandom } from '../random.js';
+import type { SearchPlan } from '../searchContext.js';
 import { searchWithEvaluator } from '../searchWithEvaluator.js';
 import type { CapturedBatch, EvaluateOptions, FeatureCapture, SearchSplit } from '../types.js';
 import { estimateLayerAccuracies } from './layerAccuracy.js';
@@ -42,6 +43,11 @@ class FakeCapture implements FeatureCapture {
   }
 }
 
+/** An MSQ search plan down to one budget. */
+function msqPlan(candidates: string, budget: number): SearchPlan {
+  return { candidates: parseCandidates(candidates), maxDropPercent: 1, seed: 1, extras: {}, sensitivityMetric: 'sqnr', phase1Limit: null, baselines: [], budgets: [budget], msq: { limit: 400, scales: [1, 2] } };
+}
+
 describe('MSQ', () => {
   it('estimates higher accuracy for tensors with a stronger class signal', async () => {
     const capture = new FakeCapture([0, 0.2, 0.4, 3, 3.1]);
@@ -63,17 +69,7 @@ describe('MSQ', () => {
     const evaluator = Object.assign(new SyntheticEvaluator(info, [1, 1, 1, 1]), { features: capture });
     const size = new SizeCostModel(info);
     const target = size.cost(Object.fromEntries(info.groups.map((g) => [g.id, { w: 5, a: 8 }])));
-    const result = await searchWithEvaluator(evaluator, 'msq', size, {
-      candidates: parseCandidates('W8A8,W2A8'),
-      maxDropPercent: 1,
-      seed: 1,
-      extras: {},
-      sensitivityMetric: 'sqnr',
-      phase1Limit: null,
-      baselines: [],
-      budgets: [target],
-      msq: { limit: 400, scales: [1, 2] },
-    });
+    const result = await searchWithEvaluator(evaluator, 'msq', size, msqPlan('W8A8,W2A8', target));
     // 4 groups x 8 bits = 32 weight bits must fall to 4 x 5 = 20: 12 steps, one capture pass each.
     expect(result.front).toHaveLength(13);
     expect(capture.passes).toBe(12);
@@ -93,23 +89,8 @@ describe('MSQ', () => {
     const evaluator = Object.assign(new SyntheticEvaluator(skewed, [1, 1, 1, 1]), { features: capture });
     const bops = new BopsCostModel(skewed);
     const totals: number[] = [];
-    const result = await searchWithEvaluator(
-      evaluator,
-      'msq',
-      bops,
-      {
-        candidates: parseCandidates('W8A8,W8A16'),
-        maxDropPercent: 1,
-        seed: 1,
-        extras: {},
-        sensitivityMetric: 'sqnr',
-        phase1Limit: null,
-        baselines: [],
-        budgets: [bops.cost(Object.fromEntries(skewed.groups.map((g) => [g.id, { w: 8, a: 8 }])))],
-        msq: { limit: 400, scales: [1, 2] },
-      },
-      { onProgress: (e) => void (e.phase === 'msq' && totals.push(e.total)) },
-    );
+    const target = bops.cost(Object.fromEntries(skewed.groups.map((g) => [g.id, { w: 8, a: 8 }])));
+    const result = await searchWithEvaluator(evaluator, 'msq', bops, msqPlan('W8A8,W8A16', target), { onProgress: (e) => void (e.phase === 'msq' && totals.push(e.total)) });
     // Levels W8A16 .. W8A8: 8 lowerings for each of the 4 groups, 32 in all.
     expect(result.front).toHaveLength(33);
     expect(Math.max(...totals)).toBeLessThanOrEqual(32);
