@@ -98,23 +98,11 @@ export function upperCholeskyOfInverse(a: Float64Array, n: number): Float64Array
 }
 
 /**
- * Lower-triangular M with M^T M = A (the Cholesky factor in reversed order): row i of M involves only
- * inputs 0..i, which is what quantizing columns first-to-last needs. With J A J = Lj Lj^T,
- * M = J Lj^T J: reversedOrder gives J A J, reversedFactor turns Lj into M (so that another
- * factorisation, blockedCholesky.ts, can serve in between).
+ * The Cholesky factor in reversed order: lower-triangular M with M^T M = A, so that row i of M
+ * involves only inputs 0..i, which is what quantizing columns first-to-last needs. With J the
+ * order reversal and J A J = Lj Lj^T (any factorisation: cholesky() or blockedCholesky.ts),
+ * M = J Lj^T J. The caller builds J A J (gptq.ts, in the same copy as its permutation).
  */
-export function reversedCholesky(a: Float64Array, n: number): Float64Array {
-  return reversedFactor(cholesky(reversedOrder(a, n), n), n);
-}
-
-/** J A J: rows and columns in reverse order. */
-export function reversedOrder(a: Float64Array, n: number): Float64Array {
-  const reversed = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) reversed[i * n + j] = a[(n - 1 - i) * n + (n - 1 - j)];
-  return reversed;
-}
-
-/** M = J Lj^T J from the Cholesky factor Lj of J A J. */
 export function reversedFactor(lj: Float64Array, n: number): Float64Array {
   const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) m[i * n + j] = lj[(n - 1 - j) * n + (n - 1 - i)];

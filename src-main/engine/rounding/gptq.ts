@@ -18,7 +18,7 @@
 import { throwIfAborted } from '../runtime/abort.js';
 import { roundHalfEven, weightLevels } from '../quant/arithmetic.js';
 import type { CholeskyKernel } from './blockedCholesky.js';
-import { cholesky, reversedFactor, reversedOrder } from './cholesky.js';
+import { cholesky, reversedFactor } from './cholesky.js';
 import { dotAt } from './dot.js';
 import { groupWeight, ungroupLevels, type GramMatrices, type GroupedWeight, type WeightLayout } from './layout.js';
 
@@ -80,22 +80,31 @@ async function factorise(gram: GramMatrices, g: number, damp: number, actOrder: 
   const h = gram.data.subarray(g * cols * cols, (g + 1) * cols * cols);
   const order = Array.from({ length: cols }, (_, i) => i);
   if (actOrder) order.sort((a, b) => h[b * cols + b] - h[a * cols + a] || a - b);
-  const reversed = reversedOrder(permutedDamped(h, cols, order, damp), cols);
+  const reversed = reversedPermutedDamped(h, cols, order, damp);
   const m = reversedFactor(kernel ? await kernel.factor(reversed, cols) : cholesky(reversed, cols), cols);
   return { order, m, mt: transposed(m, cols) };
 }
 
-/** The Gram matrix in `order`, inputs that are always zero given a unit diagonal (their weights do not matter), then damped. */
-function permutedDamped(h: Float64Array, cols: number, order: number[], damp: number): Float64Array {
-  const hp = new Float64Array(cols * cols);
+/**
+ * J (P^T H P) J in one copy: the Gram matrix in `order`, then in reverse order (reversedFactor's
+ * input). Inputs that are always zero get a unit diagonal (their weights do not matter); the
+ * diagonal is then damped by `damp` times its mean, summed in `order`.
+ */
+function reversedPermutedDamped(h: Float64Array, cols: number, order: number[], damp: number): Float64Array {
+  const diagonal = new Float64Array(cols);
   let meanDiag = 0;
   for (let i = 0; i < cols; i++) {
-    for (let j = 0; j < cols; j++) hp[i * cols + j] = h[order[i] * cols + order[j]];
-    if (hp[i * cols + i] === 0) hp[i * cols + i] = 1;
-    meanDiag += hp[i * cols + i] / cols;
+    const d = h[order[i] * cols + order[i]];
+    diagonal[i] = d === 0 ? 1 : d;
+    meanDiag += diagonal[i] / cols;
   }
-  for (let i = 0; i < cols; i++) hp[i * cols + i] += damp * meanDiag;
-  return hp;
+  const out = new Float64Array(cols * cols);
+  for (let i = 0; i < cols; i++) {
+    const row = order[cols - 1 - i] * cols;
+    for (let j = 0; j < cols; j++) out[i * cols + j] = h[row + order[cols - 1 - j]];
+    out[i * cols + i] = diagonal[cols - 1 - i] + damp * meanDiag;
+  }
+  return out;
 }
 
 /** The transpose of a lower-triangular matrix. */

@@ -166,10 +166,10 @@ function topoSort(graph: Graph): Node[] {
  */
 function floatKernelBeforeWideQuantizer(node: Node, readers: Map<string, Node[]>, wideSources: Set<string>): boolean {
   if (node.opType !== 'Conv' && node.opType !== 'ConvTranspose') return false;
-  let t = node.outputs[0];
-  const next = readers.get(t) ?? [];
-  if (next.length === 1 && (next[0].opType === 'Relu' || next[0].opType === 'Clip')) t = next[0].outputs[0];
-  return wideSources.has(t) || wideSources.has(node.outputs[0]);
+  const out = node.outputs[0];
+  if (wideSources.has(out)) return true; // read directly (through a clamp made redundant, or none)
+  const next = readers.get(out) ?? [];
+  return next.length === 1 && (next[0].opType === 'Relu' || next[0].opType === 'Clip') && wideSources.has(next[0].outputs[0]);
 }
 
 /**
@@ -324,14 +324,10 @@ export function buildQdqModel(model: Model, layers: LayerSpec[], plan: QuantPlan
     for (const n of added) for (const o of n.outputs) producer.set(o, n);
   }
 
-  // The activation rewrite is complete: settle it (order, and clamps it made redundant dropped), so
-  // that each layer's output readers below are the ones onnxruntime will see.
-  graph.nodes = topoSort({ ...graph, nodes: [...graph.nodes, ...added] });
-  removeDeadNodes(graph);
-  if (opset < 13 && added.some((n) => n.domain === MS_DOMAIN)) usesMsDomain = true;
-  added.length = 0;
+  // Who reads each tensor once the activations are rewritten (a clamp the rewrite made redundant
+  // still counts until the dead nodes go, which floatKernelBeforeWideQuantizer allows for).
   const outputReaders = new Map<string, Node[]>();
-  for (const n of graph.nodes) for (const x of n.inputs) (outputReaders.get(x) ?? outputReaders.set(x, []).get(x)!).push(n);
+  for (const n of [...graph.nodes, ...added]) for (const x of n.inputs) (outputReaders.get(x) ?? outputReaders.set(x, []).get(x)!).push(n);
 
   const layerFormats: Record<string, LayerFormat> = {};
   const layerOutputs: Record<string, string> = {};
